@@ -1,0 +1,35 @@
+/* bif_time.c — monotonic and system time (the timer wheel comes with processes). */
+#include "bif.h"
+#include <time.h>
+
+static int64_t now_ns(clockid_t c) {
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Units per second for a time unit term, 0 if invalid. */
+static int64_t unit_hz(Term u) {
+    if (u == tb_atom_cstr("second") || u == tb_atom_cstr("seconds")) return 1;
+    if (u == tb_atom_cstr("millisecond") || u == tb_atom_cstr("milli_seconds")) return 1000;
+    if (u == tb_atom_cstr("microsecond") || u == tb_atom_cstr("micro_seconds")) return 1000000;
+    if (u == tb_atom_cstr("nanosecond") || u == tb_atom_cstr("nano_seconds") ||
+        u == tb_atom_cstr("native") || u == tb_atom_cstr("perf_counter")) return 1000000000;
+    if (is_small(u) && small_val(u) > 0) return small_val(u);
+    return 0;
+}
+
+static Term convert(TbProcess *p, int64_t ns, Term unit) {
+    int64_t hz = unit_hz(unit);
+    if (!hz) BADARG(p);
+    /* floor division, like ERTS */
+    __int128 v = (__int128)ns * hz;
+    int64_t r = (int64_t)(v / 1000000000);
+    if (v % 1000000000 < 0) r--;
+    return make_small(r);
+}
+
+BIF_DECL(bif_monotonic_time_0) { (void)args; (void)p; return make_small(now_ns(CLOCK_MONOTONIC)); }
+BIF_DECL(bif_monotonic_time_1) { return convert(p, now_ns(CLOCK_MONOTONIC), args[0]); }
+BIF_DECL(bif_system_time_0) { (void)args; (void)p; return make_small(now_ns(CLOCK_REALTIME)); }
+BIF_DECL(bif_system_time_1) { return convert(p, now_ns(CLOCK_REALTIME), args[0]); }

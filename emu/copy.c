@@ -1,0 +1,108 @@
+/* copy.c — deep size and copy of terms (literals, later messages).
+ * Iterative: size uses an explicit stack, copy scans its own output
+ * (Cheney-style), so deep terms never recurse on the C stack. */
+#include "gc.h"
+#include "module.h"
+#include "binary.h"
+#include "map.h"
+#include <stdlib.h>
+
+static void term_range(const Term *obj, UWord *first, UWord *count) {
+    Term h = *obj;
+    UWord ar = header_arity(h);
+    switch (header_sub(h)) {
+    case HDR_SUB_TUPLE: *first = 1; *count = ar; return;
+    case HDR_SUB_FUN: *first = 2; *count = ar - 1; return;
+    case HDR_SUB_FLATMAP: *first = 2; *count = ar - 1; return;
+    case HDR_SUB_HASHMAP: tb_hashmap_term_words(obj, first, count); return;
+    case HDR_SUB_SUB_BIN: case HDR_SUB_MATCHSTATE: *first = 1; *count = 1; return;
+    default: *first = 0; *count = 0; return;
+    }
+}
+
+typedef struct { Term *v, small[64]; UWord n, cap; } TermStack;
+
+static void push(TermStack *s, Term t) {
+    if (s->n == s->cap) {
+        s->cap *= 2;
+        if (s->v == s->small) { s->v = malloc(s->cap * sizeof(Term)); memcpy(s->v, s->small, sizeof s->small); }
+        else s->v = realloc(s->v, s->cap * sizeof(Term));
+        if (!s->v) abort();
+    }
+    s->v[s->n++] = t;
+}
+
+UWord tb_size_object(Term t) {
+    UWord size = 0;
+    TermStack st;
+    st.v = st.small; st.n = 0; st.cap = 64;
+    for (;;) {
+        if (is_list(t) && !tb_is_literal_ptr(list_val(t))) {
+            size += 2;
+            push(&st, CDR(list_val(t)));
+            t = CAR(list_val(t));
+            continue;
+        }
+        if (is_boxed(t) && !tb_is_literal_ptr(boxed_val(t))) {
+            Term *o = boxed_val(t);
+            UWord first, count;
+            size += tb_object_words(o);
+            term_range(o, &first, &count);
+            for (UWord i = 0; i < count; i++) push(&st, o[first + i]);
+        }
+        if (st.n == 0) break;
+        t = st.v[--st.n];
+    }
+    if (st.v != st.small) free(st.v);
+    return size;
+}
+
+static Term copy_shallow(Term t, Term **hpp, TbProcBin **off_heap) {
+    Term *hp = *hpp;
+    if (is_list(t)) {
+        Term *c = list_val(t);
+        if (tb_is_literal_ptr(c)) return t;
+        hp[0] = c[0];
+        hp[1] = c[1];
+        *hpp = hp + 2;
+        return make_list(hp);
+    }
+    if (is_boxed(t)) {
+        Term *o = boxed_val(t);
+        if (tb_is_literal_ptr(o)) return t;
+        UWord w = tb_object_words(o);
+        memcpy(hp, o, w * sizeof(Term));
+        if (header_sub(*o) == HDR_SUB_REFC_BIN) {
+            TbProcBin *pb = (TbProcBin *)hp;
+            tb_binary_ref(pb->val);
+            pb->next = *off_heap;
+            *off_heap = pb;
+        }
+        *hpp = hp + w;
+        return make_boxed(hp);
+    }
+    return t;
+}
+
+Term tb_copy_object(Term t, Term **hpp, TbProcBin **off_heap) {
+    Term *start = *hpp;
+    Term res = copy_shallow(t, hpp, off_heap);
+    for (Term *scan = start; scan < *hpp;) {
+        Term w = *scan;
+        if (is_header(w)) {
+            UWord first, count;
+            term_range(scan, &first, &count);
+            for (UWord i = 0; i < count; i++) scan[first + i] = copy_shallow(scan[first + i], hpp, off_heap);
+            if (header_sub(w) == HDR_SUB_MATCHSTATE) {
+                TbMatchState *ms = (TbMatchState *)scan;
+                UWord o, s;
+                bitstring_view(ms->orig, &ms->base, &o, &s);
+            }
+            scan += tb_object_words(scan);
+        } else {
+            *scan = copy_shallow(w, hpp, off_heap);
+            scan++;
+        }
+    }
+    return res;
+}

@@ -1,0 +1,13 @@
+/* gc.h — the per-process copying collector and term copying. */
+#ifndef TB_GC_H
+#define TB_GC_H
+#include "process.h"
+
+/* Words an object occupies (header + payload), from its header. */
+UWord tb_object_words(const Term *obj);
+/* Deep size of a term in words, not counting literals (shared, never copied). */
+UWord tb_size_object(Term t);
+/* Copy a term to hp (which has tb_size_object(t) words); ProcBins get a new
+ * reference and are linked on *off_heap.  Literals are shared. */
+Term tb_copy_object(Term t, Term **hp, struct TbProcBin **off_heap);
+#endif

@@ -1,0 +1,144 @@
+/* insn_arith.h — arithmetic with small-integer fast paths, inline guard BIFs,
+ * generic BIF calls and float registers.  Included in interp.c. */
+
+/* On failure: jump to the fail label, or raise with the BIF's MFA on top. */
+#define BIF_FAIL(exp, nargs, ...) do {                                    \
+        if (A(0)) { I = LABEL(0); DISPATCH(); }                           \
+        Term args_[] = {__VA_ARGS__};                                     \
+        SWAPOUT;                                                          \
+        p->ftop = tb_bif_top(p, (exp)->module, (exp)->function, (nargs), args_); \
+        SWAPIN;                                                           \
+        RAISE(I);                                                         \
+    } while (0)
+
+/* Operator BIFs: fast path on two smalls, else the generic routine in arith.c. */
+#define ARITH_OP(name, fast, slow, am) OPCASE(name) {                     \
+        Term a_ = S(1), b_ = S(2), r_;                                    \
+        if (is_small(a_) && is_small(b_)) { SWord x_ = small_val(a_), y_ = small_val(b_), z_; (void)z_; fast } \
+        SWAPOUT; r_ = slow(p, a_, b_); SWAPIN;                            \
+        if (r_ == TB_NONE) BIF_FAIL(tb_erlang_op_export(am, 2), 2, a_, b_); \
+        D(3) = r_; NEXTOP(name);                                          \
+    }
+ARITH_OP(i_plus, { z_ = x_ + y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_plus); } }, tb_arith_add, AM(plus))
+ARITH_OP(i_minus, { z_ = x_ - y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_minus); } }, tb_arith_sub, AM(minus))
+ARITH_OP(i_times, { if (!__builtin_mul_overflow(x_, y_, &z_) && fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_times); } }, tb_arith_mul, AM(times))
+ARITH_OP(i_band, { D(3) = make_small(x_ & y_); NEXTOP(i_band); }, tb_arith_band, AM(band))
+ARITH_OP(i_bor, { D(3) = make_small(x_ | y_); NEXTOP(i_bor); }, tb_arith_bor, AM(bor))
+ARITH_OP(i_bsl, { if (y_ >= 0 && y_ < 64) { z_ = x_ << y_; if (fits_small(z_) && (z_ >> y_) == x_) { D(3) = make_small(z_); NEXTOP(i_bsl); } } }, tb_arith_bsl, AM(bsl))
+ARITH_OP(i_bsr, { if (y_ >= 0) { D(3) = make_small(y_ > 63 ? (x_ < 0 ? -1 : 0) : x_ >> y_); NEXTOP(i_bsr); } }, tb_arith_bsr, AM(bsr))
+ARITH_OP(i_int_div, { if (y_ != 0) { z_ = x_ / y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_int_div); } } }, tb_arith_idiv, AM(intdiv))
+ARITH_OP(i_rem, { if (y_ != 0) { D(3) = make_small(x_ % y_); NEXTOP(i_rem); } }, tb_arith_rem, AM(rem))
+#undef ARITH_OP
+
+OPCASE(i_increment) {
+    Term a = S(1);
+    if (is_small(a)) {
+        SWord z = small_val(a) + small_val((Term)A(2));
+        if (fits_small(z)) { D(3) = make_small(z); NEXTOP(i_increment); }
+    }
+    SWAPOUT;
+    Term r = tb_arith_add(p, a, (Term)A(2));
+    SWAPIN;
+    if (r == TB_NONE) BIF_FAIL(tb_erlang_op_export(AM(plus), 2), 2, a, (Term)A(2));
+    D(3) = r;
+    NEXTOP(i_increment);
+}
+
+/* Inline guard BIFs: the BIF export is kept for the error's MFA. */
+OPCASE(i_element) {
+    Term n = S(2), t = S(3);
+    if (is_small(n) && is_tuple(t)) {
+        UWord k = (UWord)small_val(n);
+        if (k - 1 < tuple_arity(t)) { D(4) = tuple_val(t)[k]; NEXTOP(i_element); }
+    }
+    p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarg);
+    BIF_FAIL((TbExport *)A(1), 2, n, t);
+}
+OPCASE(i_tuple_size) {
+    Term t = S(2);
+    if (is_tuple(t)) { D(3) = make_small((SWord)tuple_arity(t)); NEXTOP(i_tuple_size); }
+    p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarg);
+    BIF_FAIL((TbExport *)A(1), 1, t);
+}
+OPCASE(i_hd) {
+    Term t = S(2);
+    if (is_list(t)) { D(3) = CAR(list_val(t)); NEXTOP(i_hd); }
+    p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarg);
+    BIF_FAIL((TbExport *)A(1), 1, t);
+}
+OPCASE(i_tl) {
+    Term t = S(2);
+    if (is_list(t)) { D(3) = CDR(list_val(t)); NEXTOP(i_tl); }
+    p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarg);
+    BIF_FAIL((TbExport *)A(1), 1, t);
+}
+
+/* Generic BIF calls.  BIFs never GC (they allocate with tb_halloc), so X and
+ * Y registers stay valid across the call. */
+OPCASE(i_bif0) {
+    TbExport *e = (TbExport *)A(0);
+    SWAPOUT;
+    Term r = e->bif(p, x);
+    SWAPIN;
+    D(1) = r;
+    NEXTOP(i_bif0);
+}
+#define CALL_BIF(name, nargs, fi, bi, di, ...) OPCASE(name) {            \
+        TbExport *e_ = (TbExport *)A(bi);                                 \
+        Term args_[] = {__VA_ARGS__};                                     \
+        SWAPOUT;                                                          \
+        Term r_ = e_->bif(p, args_);                                      \
+        SWAPIN;                                                           \
+        if (r_ == TB_NONE) {                                              \
+            if (A(fi)) { I = LABEL(fi); DISPATCH(); }                     \
+            SWAPOUT;                                                      \
+            p->ftop = tb_bif_top(p, e_->module, e_->function, nargs, args_); \
+            SWAPIN;                                                       \
+            RAISE(I);                                                     \
+        }                                                                 \
+        D(di) = r_;                                                       \
+        NEXTOP(name);                                                     \
+    }
+CALL_BIF(i_bif1, 1, 0, 1, 3, S(2))
+CALL_BIF(i_bif2, 2, 0, 1, 4, S(2), S(3))
+CALL_BIF(i_gc_bif1, 1, 0, 1, 3, S(2))
+CALL_BIF(i_gc_bif2, 2, 0, 1, 4, S(2), S(3))
+CALL_BIF(i_gc_bif3, 3, 0, 1, 5, S(2), S(3), S(4))
+#undef CALL_BIF
+
+/* ---- float registers ---- */
+OPCASE(fload) { p->fr[A(1)] = float_val(S(0)); NEXTOP(fload); }
+OPCASE(fstore) {
+    /* room was reserved by the preceding test_heap's float count */
+    D(1) = make_float_at(HTOP, p->fr[A(0)]);
+    HTOP += FLOAT_WORDS;
+    NEXTOP(fstore);
+}
+OPCASE(fmove_ll) { p->fr[A(1)] = p->fr[A(0)]; NEXTOP(fmove_ll); }
+OPCASE(fconv) {
+    Term t = S(0);
+    double d;
+    if (is_small(t)) d = (double)small_val(t);
+    else if (is_float(t)) d = float_val(t);
+    else if (!is_big(t) || !tb_integer_to_double(t, &d)) {
+        p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarith); p->ftop = NIL;
+        RAISE(I);
+    }
+    p->fr[A(1)] = d;
+    NEXTOP(fconv);
+}
+#define FLOAT_OP(name, expr) OPCASE(name) {                               \
+        double a_ = p->fr[A(0)], b_ = p->fr[A(1)], r_ = (expr); (void)b_; \
+        if (!isfinite(r_)) {                                              \
+            p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarith); p->ftop = NIL; \
+            RAISE(I);                                                     \
+        }                                                                 \
+        p->fr[A(2)] = r_;                                                 \
+        NEXTOP(name);                                                     \
+    }
+FLOAT_OP(fadd, a_ + b_)
+FLOAT_OP(fsub, a_ - b_)
+FLOAT_OP(fmul, a_ * b_)
+FLOAT_OP(fdiv, a_ / b_)
+#undef FLOAT_OP
+OPCASE(fnegate) { p->fr[A(1)] = -p->fr[A(0)]; NEXTOP(fnegate); }

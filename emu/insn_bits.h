@@ -1,0 +1,94 @@
+/* insn_bits.h — binary construction and matching.  The work is in
+ * emu/bs_ops.c; bodies here only decode operands.  Included in interp.c. */
+
+OPCASE(bs_create_bin) {
+    UWord n = A(5);
+    SWAPOUT;
+    Term r = tb_bs_create(p, &A(6), n, x, E, (unsigned)A(3));
+    SWAPIN;
+    if (r == TB_NONE) {
+        if (A(0)) { I = LABEL(0); DISPATCH(); }
+        RAISE(I);
+    }
+    D(4) = r;
+    NEXT(W_bs_create_bin + n);
+}
+OPCASE(bs_init_writable) {
+    SWAPOUT;
+    x[0] = tb_bs_writable(p, x[0]);
+    SWAPIN;
+    NEXTOP(bs_init_writable);
+}
+OPCASE(bs_start_match3) {
+    Term src = S(1);
+    if (!is_match_state(src)) {
+        SWAPOUT;
+        src = tb_bs_start(p, src);
+        SWAPIN;
+        if (src == TB_NONE) {
+            if (A(0)) { I = LABEL(0); DISPATCH(); }
+            p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarg); p->ftop = NIL;
+            RAISE(I);
+        }
+    }
+    D(2) = src;
+    NEXTOP(bs_start_match3);
+}
+#define MS(n) ((TbMatchState *)boxed_val(SRC(A(n))))
+#define BS_GET(name, kind) OPCASE(name) {                                 \
+        Term out_;                                                        \
+        SWAPOUT;                                                          \
+        bool ok_ = tb_bs_get(p, MS(1), kind, S(2), A(3), A(4), &out_);    \
+        SWAPIN;                                                           \
+        if (!ok_) { I = LABEL(0); DISPATCH(); }                           \
+        D(5) = out_;                                                      \
+        NEXTOP(name);                                                     \
+    }
+BS_GET(bs_get_integer2, TB_BS_INTEGER)
+BS_GET(bs_get_float2, TB_BS_FLOAT)
+BS_GET(bs_get_binary2, TB_BS_BINARY)
+#undef BS_GET
+OPCASE(bs_skip_bits2) {
+    if (!tb_bs_skip(MS(1), S(2), A(3))) { I = LABEL(0); DISPATCH(); }
+    NEXTOP(bs_skip_bits2);
+}
+OPCASE(bs_test_tail2) {
+    TbMatchState *ms = MS(1);
+    if (ms->size - ms->offset != A(2)) { I = LABEL(0); DISPATCH(); }
+    NEXTOP(bs_test_tail2);
+}
+OPCASE(bs_test_unit) {
+    TbMatchState *ms = MS(1);
+    if ((ms->size - ms->offset) % A(2) != 0) { I = LABEL(0); DISPATCH(); }
+    NEXTOP(bs_test_unit);
+}
+OPCASE(bs_match_string) {
+    if (!tb_bs_match_bytes(MS(1), (const uint8_t *)A(3), A(2))) { I = LABEL(0); DISPATCH(); }
+    NEXTOP(bs_match_string);
+}
+#define BS_UTF(name, which, dst) OPCASE(name) {                           \
+        Term out_;                                                        \
+        SWAPOUT;                                                          \
+        bool ok_ = tb_bs_utf(p, MS(1), which, A(2), &out_);               \
+        SWAPIN;                                                           \
+        if (!ok_) { I = LABEL(0); DISPATCH(); }                           \
+        dst;                                                              \
+        NEXTOP(name);                                                     \
+    }
+BS_UTF(bs_get_utf8, 8, D(3) = out_)
+BS_UTF(bs_skip_utf8, 8, (void)out_)
+BS_UTF(bs_get_utf16, 16, D(3) = out_)
+BS_UTF(bs_skip_utf16, 16, (void)out_)
+BS_UTF(bs_get_utf32, 32, D(3) = out_)
+BS_UTF(bs_skip_utf32, 32, (void)out_)
+#undef BS_UTF
+OPCASE(bs_get_tail) {
+    SWAPOUT;
+    Term t = tb_bs_tail(p, MS(0));
+    SWAPIN;
+    D(1) = t;
+    NEXTOP(bs_get_tail);
+}
+OPCASE(bs_get_position) { D(1) = make_small((SWord)MS(0)->offset); NEXTOP(bs_get_position); }
+OPCASE(bs_set_position) { MS(0)->offset = (UWord)small_val(S(1)); NEXTOP(bs_set_position); }
+#undef MS

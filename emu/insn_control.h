@@ -1,0 +1,188 @@
+/* insn_control.h — calls, returns, jumps, apply and funs.  Included in interp.c. */
+
+OPCASE(i_func_info) {
+    /* No clause matched: function_clause with the MFA and the arguments. */
+    p->current_mfa = I + 1;
+    p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE;
+    p->fvalue = AM(function_clause);
+    SWAPOUT;
+    p->ftop = tb_make_mfa_args(p, (Term)A(0), (Term)A(1), (unsigned)A(2), x);
+    SWAPIN;
+    RAISE(I);      /* the top frame takes this function's location */
+}
+OPCASE(int_code_end) {
+    fprintf(stderr, "tbeam: fell off the end of a module's code\n");
+    abort();
+}
+OPCASE(i_call) CALL(LABEL(0), I + W_i_call);
+OPCASE(i_call_last) { E += A(1); JUMP_CALL(LABEL(0)); }
+OPCASE(i_call_only) JUMP_CALL(LABEL(0));
+OPCASE(i_call_ext) CALL(((TbExport *)A(0))->code, I + W_i_call_ext);
+OPCASE(i_call_ext_last) { E += A(1); JUMP_CALL(((TbExport *)A(0))->code); }
+OPCASE(i_call_ext_only) JUMP_CALL(((TbExport *)A(0))->code);
+OPCASE(return) { I = (const UWord *)*E++; DISPATCH(); }
+OPCASE(jump) { I = LABEL(0); DISPATCH(); }
+OPCASE(deallocate_return) { E += A(0); I = (const UWord *)*E++; DISPATCH(); }
+OPCASE(move_return) { x[0] = S(0); I = (const UWord *)*E++; DISPATCH(); }
+OPCASE(move_deallocate_return) { x[0] = S(0); E += A(1); I = (const UWord *)*E++; DISPATCH(); }
+OPCASE(move_call) { x[0] = S(0); CALL(LABEL(1), I + W_move_call); }
+OPCASE(move_call_last) { x[0] = S(0); E += A(2); JUMP_CALL(LABEL(1)); }
+OPCASE(move_call_only) { x[0] = S(0); JUMP_CALL(LABEL(1)); }
+OPCASE(on_load) NEXTOP(on_load);
+
+OPCASE(i_call_bif) {
+    /* BIF calls keep the caller's frame (ERTS does the same), so the
+     * stacktrace shows the calling function and line. */
+    TbExport *e = (TbExport *)A(0);
+    SWAPOUT;
+    Term r = e->bif(p, x);
+    SWAPIN;
+    if (r == TB_NONE) {
+        SWAPOUT;
+        p->ftop = tb_bif_top(p, e->module, e->function, e->arity, x);
+        SWAPIN;
+        RAISE(I);
+    }
+    x[0] = r;
+    NEXTOP(i_call_bif);
+}
+OPCASE(i_bif_stub) {
+    /* Reached through an export entry: arguments in x0.., return address on the stack. */
+    TbExport *e = (TbExport *)A(0);
+    SWAPOUT;
+    Term r = e->bif(p, x);
+    SWAPIN;
+    if (r == TB_NONE) {
+        if (p->freason == TB_TRAP) {          /* BIF continues as Erlang/C code at p->i */
+            I = p->i; DISPATCH();
+        }
+        SWAPOUT;
+        p->ftop = tb_bif_top(p, e->module, e->function, e->arity, x);
+        SWAPIN;
+        RAISE(NULL);
+    }
+    x[0] = r;
+    I = (const UWord *)*E++;
+    DISPATCH();
+}
+OPCASE(i_error_handler_stub) {
+    TbExport *e = (TbExport *)A(0);
+    SWAPOUT;
+    const UWord *target = tb_undefined_function(p, e);
+    SWAPIN;
+    if (!target) RAISE(NULL);
+    I = target;
+    DISPATCH();
+}
+
+/* apply/3 and apply/2 specialised by the loader; export stubs use the _only forms. */
+#define APPLY_LIST(after)                                               \
+    do {                                                                \
+        SWAPOUT;                                                        \
+        const UWord *t_ = tb_apply_setup(p, x[0], x[1], x[2], x);       \
+        SWAPIN;                                                         \
+        if (!t_) RAISE(I);                                              \
+        after;                                                          \
+    } while (0)
+OPCASE(i_apply_list) APPLY_LIST(CALL(t_, I + W_i_apply_list));
+OPCASE(i_apply_list_last) APPLY_LIST(E += A(0); JUMP_CALL(t_));
+OPCASE(i_apply_list_only) APPLY_LIST(JUMP_CALL(t_));
+#define APPLY_FUN(after)                                                \
+    do {                                                                \
+        SWAPOUT;                                                        \
+        const UWord *t_ = tb_apply_fun_setup(p, x[0], x[1], x);         \
+        SWAPIN;                                                         \
+        if (!t_) RAISE(I);                                              \
+        after;                                                          \
+    } while (0)
+OPCASE(i_apply_fun) APPLY_FUN(CALL(t_, I + W_i_apply_fun));
+OPCASE(i_apply_fun_last) APPLY_FUN(E += A(0); JUMP_CALL(t_));
+OPCASE(i_apply_fun_only) APPLY_FUN(JUMP_CALL(t_));
+
+OPCASE(i_apply) {
+    unsigned n = (unsigned)A(0);
+    SWAPOUT;
+    const UWord *t = tb_apply_mfa(p, x[n], x[n + 1], n, x);
+    SWAPIN;
+    if (!t) RAISE(I);
+    CALL(t, I + W_i_apply);
+}
+OPCASE(i_apply_last) {
+    unsigned n = (unsigned)A(0);
+    SWAPOUT;
+    const UWord *t = tb_apply_mfa(p, x[n], x[n + 1], n, x);
+    SWAPIN;
+    if (!t) RAISE(I);
+    E += A(1);
+    JUMP_CALL(t);
+}
+OPCASE(i_call_fun) {
+    unsigned n = (unsigned)A(0);
+    SWAPOUT;
+    const UWord *t = tb_fun_setup(p, x[n], n, x);
+    SWAPIN;
+    if (!t) RAISE(I);
+    CALL(t, I + W_i_call_fun);
+}
+OPCASE(i_call_fun2) {
+    unsigned n = (unsigned)A(0);
+    Term f = S(1);
+    SWAPOUT;
+    const UWord *t = tb_fun_setup(p, f, n, x);
+    SWAPIN;
+    if (!t) RAISE(I);
+    CALL(t, I + W_i_call_fun2);
+}
+OPCASE(i_call_fun_last) {
+    unsigned n = (unsigned)A(0);  /* from call_fun + deallocate + return */
+    SWAPOUT;
+    const UWord *t = tb_fun_setup(p, x[n], n, x);
+    SWAPIN;
+    if (!t) RAISE(I);
+    E += A(1);
+    JUMP_CALL(t);
+}
+OPCASE(i_halt) {
+    /* The initial call returned: the process ends normally. */
+    p->freason = 0;
+    p->fvalue = x[0];
+    SWAPOUT;
+    p->i = NULL;
+    return 0;
+}
+
+/* ---- frames ---- */
+OPCASE(allocate) {
+    ENSURE(A(0) + 1, A(1));
+    E -= A(0);
+    NEXTOP(allocate);
+}
+OPCASE(allocate_heap) {
+    ENSURE(A(0) + 1 + A(1), A(2));
+    E -= A(0);
+    NEXTOP(allocate_heap);
+}
+OPCASE(allocate_zero) {
+    ENSURE(A(0) + 1, A(1));
+    E -= A(0);
+    for (UWord i = 0; i < A(0); i++) E[i] = NIL;
+    NEXTOP(allocate_zero);
+}
+OPCASE(allocate_heap_zero) {
+    ENSURE(A(0) + 1 + A(1), A(2));
+    E -= A(0);
+    for (UWord i = 0; i < A(0); i++) E[i] = NIL;
+    NEXTOP(allocate_heap_zero);
+}
+OPCASE(test_heap) {
+    ENSURE(A(0), A(1));
+    NEXTOP(test_heap);
+}
+OPCASE(init) { YR(0) = NIL; NEXTOP(init); }
+OPCASE(init_yregs) {
+    UWord n = A(0);
+    for (UWord i = 0; i < n; i++) DST(A(1 + i)) = NIL;
+    NEXT(W_init_yregs + n);
+}
+OPCASE(deallocate) { E += A(0); NEXTOP(deallocate); }
+OPCASE(trim) { E += A(0); NEXTOP(trim); }

@@ -1,0 +1,70 @@
+/* insn_data.h — moves, lists, tuples, closures.  Included in interp.c. */
+
+OPCASE(move_xx) { XR(1) = XR(0); NEXTOP(move_xx); }
+OPCASE(move_xy) { YR(1) = XR(0); NEXTOP(move_xy); }
+OPCASE(move_yx) { XR(1) = YR(0); NEXTOP(move_yx); }
+OPCASE(move_cx) { XR(1) = (Term)A(0); NEXTOP(move_cx); }
+OPCASE(move) { D(1) = S(0); NEXTOP(move); }
+OPCASE(swap) {
+    Term t = D(0);
+    D(0) = D(1);
+    D(1) = t;
+    NEXTOP(swap);
+}
+OPCASE(get_list) {
+    Term *c = list_val(S(0));
+    Term h = CAR(c), t = CDR(c);
+    D(1) = h;
+    D(2) = t;
+    NEXTOP(get_list);
+}
+OPCASE(get_hd) { D(1) = CAR(list_val(S(0))); NEXTOP(get_hd); }
+OPCASE(get_tl) { D(1) = CDR(list_val(S(0))); NEXTOP(get_tl); }
+OPCASE(get_tuple_element_x) { XR(2) = tuple_val(XR(0))[A(1) + 1]; NEXTOP(get_tuple_element_x); }
+OPCASE(get_tuple_element) { D(2) = tuple_val(S(0))[A(1) + 1]; NEXTOP(get_tuple_element); }
+OPCASE(set_tuple_element) {
+    tuple_val(S(1))[A(2) + 1] = S(0);
+    NEXTOP(set_tuple_element);
+}
+OPCASE(put_list) {
+    Term *hp = HTOP;
+    hp[0] = S(0);
+    hp[1] = S(1);
+    HTOP += 2;
+    D(2) = make_list(hp);
+    NEXTOP(put_list);
+}
+OPCASE(put_tuple2) {
+    UWord n = A(1);
+    Term *hp = HTOP;
+    hp[0] = make_arityval(n);
+    for (UWord i = 0; i < n; i++) hp[i + 1] = SRC(A(2 + i));
+    HTOP += n + 1;
+    D(0) = make_boxed(hp);
+    NEXT(W_put_tuple2 + n);
+}
+OPCASE(make_fun3) {
+    TbFunEntry *fe = (TbFunEntry *)A(0);
+    UWord n = A(2);
+    TbFunThing *f = (TbFunThing *)HTOP;
+    f->header = make_header(FUN_THING_WORDS - 1 + n, HDR_SUB_FUN);
+    f->fe = fe;
+    f->creator = p->id;
+    for (UWord i = 0; i < n; i++) f->env[i] = SRC(A(3 + i));
+    HTOP += FUN_THING_WORDS + n;
+    D(1) = make_boxed((Term *)f);
+    NEXT(W_make_fun3 + n);
+}
+OPCASE(make_fun2) {
+    TbFunEntry *fe = (TbFunEntry *)A(0);
+    UWord n = fe->num_free;
+    ENSURE(FUN_THING_WORDS + n, n);
+    TbFunThing *f = (TbFunThing *)HTOP;
+    f->header = make_header(FUN_THING_WORDS - 1 + n, HDR_SUB_FUN);
+    f->fe = fe;
+    f->creator = p->id;
+    for (UWord i = 0; i < n; i++) f->env[i] = x[i];
+    HTOP += FUN_THING_WORDS + n;
+    x[0] = make_boxed((Term *)f);
+    NEXTOP(make_fun2);
+}

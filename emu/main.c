@@ -1,0 +1,93 @@
+/* main.c — command line: bare mode (-bare -pa DIR -s M F [A..]) and the
+ * disassembler (-dis FILE.beam).  Booting OTP proper is a later milestone. */
+#include "config.h"
+#include "interp.h"
+#include "atom.h"
+#include "module.h"
+#include "call.h"
+#include "exception.h"
+#include "process.h"
+#include "../bifs/bif.h"
+#include "../loader/disasm.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void) {
+    fputs("usage: tbeam -bare [-pa DIR]... -s MOD [FUN [ARG...]]\n"
+          "       tbeam -dis FILE.beam\n", stderr);
+    exit(2);
+}
+
+static const char *otp_root(void) {
+    const char *r = getenv("TBEAM_OTP_ROOT");
+    return r && *r ? r : TB_OTP_ROOT;
+}
+
+void tb_vm_init(void) {
+    const char *s = getenv("TBEAM_GC_STRESS");
+    tb_gc_stress = s && *s && strcmp(s, "0") != 0;
+    tb_atom_init();
+    tb_interp_init();
+    tb_bif_init();
+}
+
+/* Run M:F(Args) in a fresh process until it finishes; returns the exit status. */
+static int run_bare(Term m, Term f, Term *argv, unsigned argc) {
+    static UWord halt_code[1];
+    halt_code[0] = tb_op_addr[OP_i_halt];
+    TbProcess *p = tb_process_new(TB_MIN_HEAP);
+    p->id = make_pid(0);
+    p->fcalls = 4000;
+    Term *hp = tb_halloc(p, 2 * argc);
+    Term list = NIL;
+    for (unsigned i = argc; i-- > 0;) { hp[0] = argv[i]; hp[1] = list; list = make_list(hp); hp += 2; }
+    unsigned arity = argc ? 1 : 0;
+    p->x[0] = list;
+    *--p->stop = (Term)halt_code;
+    p->i = tb_export_get(m, f, arity)->code;
+    while (tb_interp_run(p) == 1) p->fcalls = 4000;
+    fflush(stdout);
+    int status = 0;
+    if (p->freason) {
+        tb_report_uncaught(p, stderr);
+        status = 1;
+    }
+    tb_process_free(p);
+    return status;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) usage();
+    tb_vm_init();
+    if (strcmp(argv[1], "-dis") == 0) {
+        if (argc != 3) usage();
+        return tb_disasm_file(argv[2], stdout) ? 1 : 0;
+    }
+    if (strcmp(argv[1], "-bare") != 0) usage();
+    const char *mod = NULL, *fun = "start";
+    int i = 2, first_arg = argc;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "-pa") == 0 && i + 1 < argc) tb_code_add_path(argv[++i], false);
+        else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
+            mod = argv[++i];
+            if (i + 1 < argc) fun = argv[++i];
+            first_arg = i + 1;
+            break;
+        } else usage();
+    }
+    if (!mod) usage();
+    tb_code_add_otp(otp_root());
+    Term m = tb_atom_cstr(mod), f = tb_atom_cstr(fun);
+    char err[600];
+    if (!tb_code_ensure_loaded(m, err, sizeof err)) {
+        fprintf(stderr, "tbeam: %s\n", err);
+        return 1;
+    }
+    unsigned n = (unsigned)(argc - first_arg);
+    Term *args = calloc(n + 1, sizeof(Term));
+    for (unsigned k = 0; k < n; k++) args[k] = tb_atom_cstr(argv[first_arg + k]);
+    int st = run_bare(m, f, args, n);
+    free(args);
+    return st;
+}

@@ -1,0 +1,125 @@
+/* module.c — export entries, the module table and the literal range. */
+#include "module.h"
+#include "interp.h"
+#include "atom.h"
+#include <stdlib.h>
+#include <stdio.h>
+#include <sys/mman.h>
+
+#define EXPORT_BUCKETS 16384
+static TbExport *exports[EXPORT_BUCKETS];
+static TbModule *modules;
+
+static unsigned export_hash(Term m, Term f, unsigned a) {
+    UWord h = (m * 31 + f) * 31 + a;
+    return (unsigned)((h ^ (h >> 17)) % EXPORT_BUCKETS);
+}
+
+TbExport *tb_export_find(Term m, Term f, unsigned a) {
+    for (TbExport *e = exports[export_hash(m, f, a)]; e; e = e->next)
+        if (e->module == m && e->function == f && e->arity == a) return e;
+    return NULL;
+}
+
+TbExport *tb_export_get(Term m, Term f, unsigned a) {
+    TbExport *e = tb_export_find(m, f, a);
+    if (e) return e;
+    e = calloc(1, sizeof *e);
+    if (!e) abort();
+    e->module = m;
+    e->function = f;
+    e->arity = a;
+    e->stub[0] = tb_op_addr[OP_i_error_handler_stub];
+    e->stub[1] = (UWord)e;
+    e->code = e->stub;
+    unsigned h = export_hash(m, f, a);
+    e->next = exports[h];
+    exports[h] = e;
+    return e;
+}
+
+void tb_export_each(void (*fn)(TbExport *, void *), void *arg) {
+    for (unsigned i = 0; i < EXPORT_BUCKETS; i++)
+        for (TbExport *e = exports[i]; e; e = e->next) fn(e, arg);
+}
+
+TbModule *tb_module_find(Term name) {
+    for (TbModule *m = modules; m; m = m->next)
+        if (m->name == name) return m;
+    return NULL;
+}
+
+void tb_module_register(TbModule *m) {
+    TbModule *old = tb_module_find(m->name);
+    if (old) {
+        TbModule **pp = &modules;
+        while (*pp != old) pp = &(*pp)->next;
+        *pp = old->next;
+        m->old = old;
+    }
+    m->next = modules;
+    modules = m;
+}
+
+TbModule *tb_module_of_code(const UWord *pc) {
+    for (TbModule *m = modules; m; m = m->next) {
+        for (TbModule *v = m; v; v = v->old)
+            if (pc >= v->code && pc < v->code + v->code_words) return v;
+    }
+    return NULL;
+}
+
+TbModule *tb_module_first(void) { return modules; }
+
+/* ---- literal range: reserve address space once, commit as we go ---- */
+UWord tb_lit_start, tb_lit_end;
+static UWord lit_top, lit_committed;
+#define LIT_RESERVE ((UWord)1 << 36)   /* 64 GB of address space, committed lazily;
+                                          smaller where the host refuses (valgrind) */
+
+Term *tb_literal_alloc(size_t words) {
+    if (!tb_lit_start) {
+        UWord size = LIT_RESERVE;
+        void *r = MAP_FAILED;
+        for (; size >= ((UWord)1 << 26) && r == MAP_FAILED; size /= 2)
+            r = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (r == MAP_FAILED) { perror("tbeam: literal area"); abort(); }
+        size *= 2;
+        tb_lit_start = lit_top = lit_committed = (UWord)r;
+        tb_lit_end = tb_lit_start + size;
+    }
+    UWord need = words * sizeof(Term);
+    if (lit_top + need > tb_lit_end) { fputs("tbeam: literal area exhausted\n", stderr); abort(); }
+    if (lit_top + need > lit_committed) {
+        UWord grow = (lit_top + need - lit_committed + (1 << 20) - 1) & ~(UWord)((1 << 20) - 1);
+        if (mprotect((void *)lit_committed, grow, PROT_READ | PROT_WRITE) != 0) { perror("tbeam: literal area"); abort(); }
+        lit_committed += grow;
+    }
+    Term *p = (Term *)lit_top;
+    lit_top += need;
+    return p;
+}
+
+/* ---- fun entries for binary_to_term ---- */
+TbFunEntry *tb_fun_entry_find(Term module, uint32_t index, uint32_t old_uniq, const uint8_t md5[16]) {
+    for (TbModule *m = tb_module_find(module); m; m = m->old) {
+        if (memcmp(m->md5, md5, 16) != 0 || index >= m->nfuns) continue;
+        if (m->funs[index].old_uniq == old_uniq) return &m->funs[index];
+    }
+    return NULL;
+}
+
+/* A fun of code we don't have: kept so it round-trips; calling it is undef. */
+TbFunEntry *tb_fun_entry_stub(Term module, uint32_t index, uint32_t old_index, uint32_t old_uniq,
+                              const uint8_t md5[16], unsigned arity, unsigned num_free) {
+    (void)old_index; (void)md5;
+    TbFunEntry *fe = calloc(1, sizeof *fe);
+    if (!fe) return NULL;
+    fe->module_name = module;
+    fe->name = AM(undefined);
+    fe->arity = arity + num_free;
+    fe->num_free = num_free;
+    fe->index = index;
+    fe->old_uniq = old_uniq;
+    return fe;
+}

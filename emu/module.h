@@ -1,0 +1,75 @@
+/* module.h — loaded code: modules, export entries, fun entries, literal areas. */
+#ifndef TB_MODULE_H
+#define TB_MODULE_H
+#include "term.h"
+#include "process.h"
+
+typedef Term (*TbBifFn)(TbProcess *p, Term *args);
+
+/* One per {M,F,A} ever referenced; never freed, so code may hold pointers
+ * to it.  `code` is where a call jumps: the function, a BIF stub, or the
+ * error-handler stub when the function is not loaded. */
+typedef struct TbExport {
+    Term module, function;
+    unsigned arity;
+    const UWord *code;
+    TbBifFn bif;               /* non-NULL when M:F/A is a BIF */
+    UWord stub[4];             /* [op, this export] : call_error_handler / call_bif */
+    struct TbExport *next;     /* hash chain */
+} TbExport;
+
+typedef struct TbFunEntry {
+    struct TbModule *module;
+    Term module_name;
+    Term name;                 /* the compiler-made name, e.g. '-main/0-fun-0-' */
+    unsigned arity;            /* total arity incl. free variables */
+    unsigned num_free;
+    uint32_t index, old_uniq;
+    const UWord *code;
+} TbFunEntry;
+
+typedef struct TbLineItem { uint32_t offset; uint32_t loc; } TbLineItem;   /* loc = file << 24 | line */
+typedef struct TbFuncStart { uint32_t offset; Term function; unsigned arity; } TbFuncStart;
+
+typedef struct TbModule {
+    Term name;
+    UWord *code;               /* threaded code */
+    size_t code_words;
+    TbFunEntry *funs;
+    unsigned nfuns;
+    TbFuncStart *func_starts;  /* sorted by offset: stacktrace lookup */
+    unsigned nfunc_starts;
+    TbLineItem *lines;         /* sorted by offset */
+    unsigned nlines;
+    Term *file_names;          /* atoms? no: literal strings per file index */
+    unsigned nfiles;
+    Term *lit_area;            /* literal heap area, immutable, in the literal range */
+    size_t lit_words;
+    Term attributes, compile_info;
+    uint8_t *strings;          /* StrT copy: bs_match_string operands point here */
+    uint8_t md5[16];
+    Term exports_list;         /* [{F,A}] */
+    const UWord *on_load;      /* code to run for -on_load, NULL if none */
+    struct TbModule *old;      /* old code, until purged */
+    struct TbModule *next;
+} TbModule;
+
+/* binary_to_term of a fun: the loaded entry, or a stub with no code. */
+TbFunEntry *tb_fun_entry_find(Term module, uint32_t index, uint32_t old_uniq, const uint8_t md5[16]);
+TbFunEntry *tb_fun_entry_stub(Term module, uint32_t index, uint32_t old_index, uint32_t old_uniq,
+                              const uint8_t md5[16], unsigned arity, unsigned num_free);
+void tb_module_init(void);
+TbExport *tb_export_get(Term m, Term f, unsigned a);          /* find or create */
+TbExport *tb_export_find(Term m, Term f, unsigned a);         /* NULL if absent */
+static inline bool tb_export_defined(const TbExport *e) { return e->code != e->stub; }
+TbModule *tb_module_find(Term name);
+void tb_module_register(TbModule *m);                          /* makes it current */
+/* Map a code address to its module/function for stacktraces; NULL if none. */
+TbModule *tb_module_of_code(const UWord *pc);
+
+/* Literal areas live in one reserved address range so that "is this a literal?"
+ * is a pair of compares (messages and GC share literals without copying). */
+Term *tb_literal_alloc(size_t words);
+extern UWord tb_lit_start, tb_lit_end;
+static inline bool tb_is_literal_ptr(const void *p) { return (UWord)p - tb_lit_start < tb_lit_end - tb_lit_start; }
+#endif

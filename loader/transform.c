@@ -1,0 +1,311 @@
+/* transform.c — the loader's rewrite rules (generic -> specific), as data.
+ *
+ * Most generic instructions need no rule: load.c picks the first specific
+ * instruction in emu/ops.def that fits.  The tables here say what ERTS's
+ * ops.tab says for the rest: BIFs with dedicated instructions, apply,
+ * select_val tables, and small peephole fusions.
+ */
+#include "transform.h"
+#include "../emu/interp.h"
+#include "../emu/atom.h"
+#include "../bifs/bif.h"
+#include "../emu/call.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* erlang:Name/Arity used in gc_bif/bif instructions -> dedicated instruction.
+ * Several rows for one BIF are tried in order (first whose operands fit). */
+static const struct BifRule {
+    const char *name;
+    unsigned arity;
+    bool drop_bif;       /* the specific op has no BIF operand (arith ops) */
+    int op;
+    bool negate;         /* X - C  =>  X + (-C) */
+} bif_rules[] = {
+    {"+", 2, true, OP_i_increment, false},
+    {"+", 2, true, OP_i_plus, false},
+    {"-", 2, true, OP_i_increment, true},
+    {"-", 2, true, OP_i_minus, false},
+    {"*", 2, true, OP_i_times, false},
+    {"band", 2, true, OP_i_band, false},
+    {"bor", 2, true, OP_i_bor, false},
+    {"bsl", 2, true, OP_i_bsl, false},
+    {"bsr", 2, true, OP_i_bsr, false},
+    {"div", 2, true, OP_i_int_div, false},
+    {"rem", 2, true, OP_i_rem, false},
+    {"element", 2, false, OP_i_element, false},
+    {"tuple_size", 1, false, OP_i_tuple_size, false},
+    {"hd", 1, false, OP_i_hd, false},
+    {"tl", 1, false, OP_i_tl, false},
+};
+
+/* call_ext of these imports -> instructions that do the call themselves. */
+static const struct CallRule {
+    const char *name;
+    unsigned arity;
+    int op, op_last, op_only;
+} call_rules[] = {
+    {"apply", 3, OP_i_apply_list, OP_i_apply_list_last, OP_i_apply_list_only},
+    {"apply", 2, OP_i_apply_fun, OP_i_apply_fun_last, OP_i_apply_fun_only},
+};
+
+static bool is_erlang_bif(Loader *ld, const TbGenArg *imp, const char *name, unsigned arity) {
+    const TbExport *e = ld->imports[imp->val];
+    if (e->module != AM(erlang) || e->arity != arity) return false;
+    const TbAtom *a = atom_entry(e->function);
+    return a->len == strlen(name) && memcmp(a->name, name, a->len) == 0;
+}
+
+static int rule_bif(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    bool gc = genop == GENOP_gc_bif1 || genop == GENOP_gc_bif2 || genop == GENOP_gc_bif3;
+    unsigned arity = (unsigned)(gc ? n - 4 : genop == GENOP_bif0 ? 0 : n - 3);
+    const TbGenArg *imp = &args[gc ? 2 : genop == GENOP_bif0 ? 0 : 1];
+    if (imp->kind != TB_ARG_U || imp->val >= ld->b->import_count)
+        return tb_load_fail(ld, "bad BIF import");
+    TbExport *e = ld->imports[imp->val];
+    if (!e->bif) e->bif = tb_bif_not_implemented;   /* raises undef when reached */
+    TbGenArg v[8];
+    for (size_t r = 0; r < sizeof bif_rules / sizeof bif_rules[0]; r++) {
+        const struct BifRule *br = &bif_rules[r];
+        if (br->arity != arity || !is_erlang_bif(ld, imp, br->name, arity)) continue;
+        unsigned k = 0;
+        if (br->drop_bif) {          /* Fail Live A B Dst */
+            v[k++] = args[0];
+            v[k++] = gc ? args[1] : (TbGenArg){.kind = TB_ARG_U};
+            for (unsigned i = (gc ? 3 : 2); i < n; i++) v[k++] = args[i];
+        } else {                     /* Fail Bif A.. Dst */
+            v[k++] = args[0];
+            v[k++] = *imp;
+            for (unsigned i = (gc ? 3 : 2); i < n; i++) v[k++] = args[i];
+        }
+        if (br->negate) {          /* only a small constant whose negation is small */
+            if (v[3].kind != TB_ARG_I || !fits_small(-v[3].val)) continue;
+            v[3].val = -v[3].val;
+        }
+        if (tb_op_fits(ld, br->op, v, k)) return tb_emit_op(ld, br->op, v, k);
+        if (br->negate) v[3].val = -v[3].val;
+    }
+    return tb_emit_generic(ld, genop, args, n);
+}
+
+static int rule_call_ext(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    const TbGenArg *imp = &args[1];
+    if (imp->kind == TB_ARG_U && imp->val < ld->b->import_count) {
+        for (size_t r = 0; r < sizeof call_rules / sizeof call_rules[0]; r++) {
+            const struct CallRule *cr = &call_rules[r];
+            if (!is_erlang_bif(ld, imp, cr->name, cr->arity)) continue;
+            if (genop == GENOP_call_ext) return tb_emit_op(ld, cr->op, NULL, 0);
+            if (genop == GENOP_call_ext_only) return tb_emit_op(ld, cr->op_only, NULL, 0);
+            return tb_emit_op(ld, cr->op_last, &args[2], 1);
+        }
+        /* A BIF runs in the caller's frame: call_ext_only => call + return,
+         * call_ext_last => call + deallocate + return. */
+        if (ld->imports[imp->val]->bif) {
+            if (tb_emit_op(ld, OP_i_call_bif, args, 2)) return -1;
+            if (genop == GENOP_call_ext) return 0;
+            if (genop == GENOP_call_ext_last && tb_emit_op(ld, OP_deallocate, &args[2], 1)) return -1;
+            return tb_emit_op(ld, OP_return, NULL, 0);
+        }
+    }
+    return tb_emit_generic(ld, genop, args, n);
+}
+
+static int cmp_word(const void *a, const void *b) {
+    UWord x = ((const UWord *)a)[0], y = ((const UWord *)b)[0];
+    return x < y ? -1 : x > y;
+}
+
+/* select_val / select_tuple_arity: sorted values then labels; dense small
+ * integers become a jump table. */
+static int rule_select(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    if (n < 3 || args[2].kind != TB_ARG_LIST || args[2].val % 2) return tb_load_fail(ld, "bad select list");
+    size_t pairs = (size_t)args[2].val / 2;
+    const TbGenArg *l = &args[3];
+    UWord (*tab)[2] = malloc((pairs + 1) * sizeof *tab);
+    for (size_t i = 0; i < pairs; i++) {
+        Term v;
+        if (genop == GENOP_select_tuple_arity) {
+            if (l[2 * i].kind != TB_ARG_U) { free(tab); return tb_load_fail(ld, "bad arity in select_tuple_arity"); }
+            v = (Term)l[2 * i].val;
+        } else if (!tb_arg_const(ld, &l[2 * i], &v)) {
+            free(tab);
+            return tb_load_fail(ld, "bad value in select_val");
+        }
+        if (l[2 * i + 1].kind != TB_ARG_F) { free(tab); return tb_load_fail(ld, "bad label in select list"); }
+        tab[i][0] = v;
+        tab[i][1] = (UWord)l[2 * i + 1].val;
+    }
+    qsort(tab, pairs, sizeof *tab, cmp_word);
+    int op = genop == GENOP_select_val ? OP_select_val : OP_select_tuple_arity;
+    bool dense = genop == GENOP_select_val && pairs >= 3;
+    for (size_t i = 0; dense && i < pairs; i++) if (!is_small(tab[i][0])) dense = false;
+    SWord lo = 0, hi = 0;
+    if (dense) {
+        lo = small_val(tab[0][0]);
+        hi = small_val(tab[pairs - 1][0]);
+        dense = (UWord)(hi - lo) < 2 * pairs + 8;
+    }
+    if (tb_begin_op(ld, dense ? OP_i_jump_on_val : op)) { free(tab); return -1; }
+    if (tb_emit_list_elem(ld, &args[0])) { free(tab); return -1; }
+    tb_emit_label_ref(ld, (uint32_t)args[1].val);
+    if (dense) {
+        tb_emit_word(ld, make_small(lo));
+        tb_emit_word(ld, (UWord)(hi - lo + 1));
+        size_t j = 0;
+        for (SWord v = lo; v <= hi; v++) {
+            if (small_val(tab[j][0]) == v) tb_emit_label_ref(ld, (uint32_t)tab[j++][1]);
+            else tb_emit_label_ref(ld, (uint32_t)args[1].val);
+        }
+    } else {
+        tb_emit_word(ld, 2 * pairs);
+        for (size_t i = 0; i < pairs; i++) tb_emit_word(ld, tab[i][0]);
+        for (size_t i = 0; i < pairs; i++) tb_emit_label_ref(ld, (uint32_t)tab[i][1]);
+    }
+    free(tab);
+    return 0;
+}
+
+static int rule_label(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    (void)genop;
+    if (n != 1 || args[0].kind != TB_ARG_U || (uint64_t)args[0].val >= ld->b->label_count)
+        return tb_load_fail(ld, "bad label");
+    ld->label_off[args[0].val] = ld->ncode;
+    return 0;
+}
+
+static int rule_line(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    (void)genop; (void)n;
+    uint64_t i = (uint64_t)args[0].val;
+    if (i == 0 || i >= ld->b->line_item_count) { ld->pending_line = -1; return 0; }
+    const TbBeamLineItem *li = &ld->b->line_items[i];
+    ld->pending_line = (long)((li->file << 24) | (li->line & 0xFFFFFF));
+    return 0;
+}
+
+static int rule_func_info(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    if (ld->nfunc_starts == ld->fs_cap) {
+        ld->fs_cap = ld->fs_cap ? ld->fs_cap * 2 : 64;
+        ld->func_starts = realloc(ld->func_starts, ld->fs_cap * sizeof *ld->func_starts);
+        if (!ld->func_starts) abort();
+    }
+    Term f;
+    if (!tb_arg_const(ld, &args[1], &f)) return tb_load_fail(ld, "bad func_info");
+    ld->func_starts[ld->nfunc_starts++] = (TbFuncStart){(uint32_t)ld->ncode, f, (unsigned)args[2].val};
+    return tb_emit_generic(ld, genop, args, n);   /* keeps the pending line: function_clause's location */
+}
+
+static int rule_drop(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    (void)ld; (void)genop; (void)args; (void)n;
+    return 0;
+}
+
+static int rule_start_match4(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    (void)genop;
+    if (n != 4) return tb_load_fail(ld, "bad bs_start_match4");
+    TbGenArg v[4] = {args[0], args[2], args[1], args[3]};
+    if (v[0].kind != TB_ARG_F) v[0] = (TbGenArg){.kind = TB_ARG_F, .val = 0};   /* no_fail / resume */
+    return tb_emit_generic(ld, GENOP_bs_start_match3, v, 4);
+}
+
+/* Constants go second so the X-versus-constant forms apply. */
+static int rule_compare(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    TbGenArg v[3] = {args[0], args[1], args[2]};
+    bool c1 = v[1].kind != TB_ARG_X && v[1].kind != TB_ARG_Y;
+    bool c2 = v[2].kind != TB_ARG_X && v[2].kind != TB_ARG_Y;
+    if (c1 && !c2) { v[1] = args[2]; v[2] = args[1]; }
+    return tb_emit_generic(ld, genop, v, n);
+}
+
+static int rule_is_function2(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    TbGenArg v[3] = {args[0], args[1], args[2]};
+    if (v[2].kind == TB_ARG_U) v[2].kind = TB_ARG_I;
+    return tb_emit_generic(ld, genop, v, n);
+}
+
+/* call_fun N | deallocate D | return  =>  i_call_fun_last N D */
+static int rule_call_fun(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    const TbBeamFile *b = ld->b;
+    uint32_t i = ld->op_index;
+    if (i + 2 < b->op_count && b->ops[i + 1].op == GENOP_deallocate && b->ops[i + 2].op == GENOP_return) {
+        TbGenArg v[2] = {args[0], b->args[b->ops[i + 1].args]};
+        if (tb_emit_op(ld, OP_i_call_fun_last, v, 2)) return -1;
+        return 2;
+    }
+    return tb_emit_generic(ld, genop, args, n);
+}
+
+/* Peephole fusions: a run of generic instructions becomes one specific
+ * instruction whose operands are theirs, concatenated (the fused op's
+ * operand letters decide which are kept and check them, e.g. '0' = x0). */
+static const struct Fusion {
+    int seq[3];
+    int op;
+} fusions[] = {
+    {{GENOP_move, GENOP_deallocate, GENOP_return}, OP_move_deallocate_return},
+    {{GENOP_move, GENOP_return, 0}, OP_move_return},
+    {{GENOP_deallocate, GENOP_return, 0}, OP_deallocate_return},
+    {{GENOP_move, GENOP_call, 0}, OP_move_call},
+    {{GENOP_move, GENOP_call_last, 0}, OP_move_call_last},
+    {{GENOP_move, GENOP_call_only, 0}, OP_move_call_only},
+};
+
+/* Try the fusions starting at the current instruction; returns the number of
+ * extra generic instructions consumed, 0 if none applied, -1 on error. */
+static int try_fusions(Loader *ld, int genop) {
+    const TbBeamFile *b = ld->b;
+    uint32_t at = ld->op_index;
+    for (size_t f = 0; f < sizeof fusions / sizeof fusions[0]; f++) {
+        const struct Fusion *fu = &fusions[f];
+        if (fu->seq[0] != genop) continue;
+        unsigned len = 1;
+        while (len < 3 && fu->seq[len]) len++;
+        if (at + len > b->op_count) continue;
+        bool same = true;
+        for (unsigned i = 1; i < len; i++) same = same && b->ops[at + i].op == fu->seq[i];
+        if (!same) continue;
+        TbGenArg v[16];
+        unsigned n = 0;
+        for (unsigned i = 0; i < len && same; i++) {
+            const TbGenOp *op = &b->ops[at + i];
+            if (n + op->nargs > 16) { same = false; break; }
+            memcpy(&v[n], &b->args[op->args], op->nargs * sizeof(TbGenArg));
+            n += op->nargs;
+        }
+        if (!same || !tb_op_fits(ld, fu->op, v, n)) continue;
+        if (tb_emit_op(ld, fu->op, v, n)) return -1;
+        return (int)len - 1;
+    }
+    return 0;
+}
+
+typedef int (*RuleFn)(Loader *, int, const TbGenArg *, unsigned);
+static const struct { int genop; RuleFn fn; } rules[] = {
+    {GENOP_label, rule_label},
+    {GENOP_line, rule_line},
+    {GENOP_func_info, rule_func_info},
+    {GENOP_nif_start, rule_drop},
+    {GENOP_bif0, rule_bif}, {GENOP_bif1, rule_bif}, {GENOP_bif2, rule_bif},
+    {GENOP_gc_bif1, rule_bif}, {GENOP_gc_bif2, rule_bif}, {GENOP_gc_bif3, rule_bif},
+    {GENOP_call_ext, rule_call_ext}, {GENOP_call_ext_last, rule_call_ext}, {GENOP_call_ext_only, rule_call_ext},
+    {GENOP_select_val, rule_select}, {GENOP_select_tuple_arity, rule_select},
+    {GENOP_bs_start_match4, rule_start_match4},
+    {GENOP_is_eq_exact, rule_compare}, {GENOP_is_ne_exact, rule_compare},
+    {GENOP_is_eq, rule_compare}, {GENOP_is_ne, rule_compare},
+    {GENOP_is_function2, rule_is_function2},
+    {GENOP_call_fun, rule_call_fun},
+};
+
+static RuleFn rule_for[TB_GENOP_MAX + 1];
+
+int tb_transform(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    if (!rule_for[GENOP_label])
+        for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) rule_for[rules[i].genop] = rules[i].fn;
+    if (genop <= 0 || genop > TB_GENOP_MAX) return tb_load_fail(ld, "unknown opcode %d", genop);
+    if (genop == GENOP_move || genop == GENOP_deallocate) {
+        int k = try_fusions(ld, genop);
+        if (k != 0) return k;
+        /* a fusion that consumed nothing extra cannot happen: all are 2+ ops */
+    }
+    if (rule_for[genop]) return rule_for[genop](ld, genop, args, n);
+    return tb_emit_generic(ld, genop, args, n);
+}
