@@ -153,23 +153,23 @@ OPCASE(i_halt) {
 
 /* ---- frames ---- */
 OPCASE(allocate) {
-    ENSURE(A(0) + 1, A(1));
+    ENSURE(A(0), A(1));
     E -= A(0);
     NEXTOP(allocate);
 }
 OPCASE(allocate_heap) {
-    ENSURE(A(0) + 1 + A(1), A(2));
+    ENSURE(A(0) + A(1), A(2));
     E -= A(0);
     NEXTOP(allocate_heap);
 }
 OPCASE(allocate_zero) {
-    ENSURE(A(0) + 1, A(1));
+    ENSURE(A(0), A(1));
     E -= A(0);
     for (UWord i = 0; i < A(0); i++) E[i] = NIL;
     NEXTOP(allocate_zero);
 }
 OPCASE(allocate_heap_zero) {
-    ENSURE(A(0) + 1 + A(1), A(2));
+    ENSURE(A(0) + A(1), A(2));
     E -= A(0);
     for (UWord i = 0; i < A(0); i++) E[i] = NIL;
     NEXTOP(allocate_heap_zero);

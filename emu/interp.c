@@ -72,10 +72,11 @@ int tb_op_from_addr(UWord w) {
 #define SWAPOUT do { p->htop = HTOP; p->stop = E; } while (0)
 #define SWAPIN do { HTOP = p->htop; E = p->stop; } while (0)
 
-/* Ensure `need` free words between heap top and stack, collecting with `live` X registers. */
+/* Ensure `need` free words between heap top and stack, plus the one word a
+ * call pushes its return address into; collect with `live` X registers. */
 #define ENSURE(need, live) do {                                     \
-        if ((UWord)(E - HTOP) < (UWord)(need) || tb_gc_stress) {    \
-            SWAPOUT; tb_gc(p, (need), (live)); SWAPIN;              \
+        if ((UWord)(E - HTOP) <= (UWord)(need) || tb_gc_stress) {   \
+            SWAPOUT; tb_gc(p, (need) + 1, (live)); SWAPIN;          \
         }                                                           \
     } while (0)
 

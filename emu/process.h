@@ -78,11 +78,12 @@ TbProcess *tb_process_new(size_t heap_words);
 void tb_process_free(TbProcess *p);
 
 /* Allocate n words on p's heap; falls back to a heap fragment (never GCs,
- * so safe in any BIF). */
+ * so safe in any BIF).  One word between heap and stack always stays free:
+ * calls push their return address there (allocate and test_heap reserve it). */
 Term *tb_halloc_slow(TbProcess *p, size_t n);
 static inline Term *tb_halloc(TbProcess *p, size_t n) {
     Term *hp = p->htop;
-    if ((size_t)(p->stop - hp) >= n) { p->htop = hp + n; return hp; }
+    if ((size_t)(p->stop - hp) > n) { p->htop = hp + n; return hp; }
     return tb_halloc_slow(p, n);
 }
 /* Give back the unused tail of the last tb_halloc (only if still at htop). */
