@@ -22,6 +22,17 @@ TEST(is_bitstr, is_bitstring(t_))
 TEST(is_map, is_map(t_))
 #undef TEST
 
+OPCASE(is_nonempty_list_x) { if (!is_list(XR(1))) { I = LABEL(0); DISPATCH(); } NEXTOP(is_nonempty_list_x); }
+OPCASE(is_nonempty_list_get_list) {
+    Term l = S(1);
+    if (!is_list(l)) { I = LABEL(0); DISPATCH(); }
+    Term *c = list_val(l);
+    Term h = CAR(c), t = CDR(c);
+    D(2) = h;
+    D(3) = t;
+    NEXTOP(is_nonempty_list_get_list);
+}
+
 #define CMP_TEST(name, cond) OPCASE(name) { Term a_ = S(1), b_ = S(2); if (!(cond)) { I = LABEL(0); DISPATCH(); } NEXTOP(name); }
 CMP_TEST(is_eq_exact, a_ == b_ || (!is_immed(a_) && !is_immed(b_) && tb_eq_exact(a_, b_)))
 CMP_TEST(is_ne_exact, a_ != b_ && (is_immed(a_) || is_immed(b_) || !tb_eq_exact(a_, b_)))

@@ -240,13 +240,15 @@ static int rule_call_fun(Loader *ld, int genop, const TbGenArg *args, unsigned n
 static const struct Fusion {
     int seq[3];
     int op;
+    signed char eq_a, eq_b;      /* these two concatenated operands must be equal (0,0: none) */
 } fusions[] = {
-    {{GENOP_move, GENOP_deallocate, GENOP_return}, OP_move_deallocate_return},
-    {{GENOP_move, GENOP_return, 0}, OP_move_return},
-    {{GENOP_deallocate, GENOP_return, 0}, OP_deallocate_return},
-    {{GENOP_move, GENOP_call, 0}, OP_move_call},
-    {{GENOP_move, GENOP_call_last, 0}, OP_move_call_last},
-    {{GENOP_move, GENOP_call_only, 0}, OP_move_call_only},
+    {{GENOP_is_nonempty_list, GENOP_get_list, 0}, OP_is_nonempty_list_get_list, 1, 2},
+    {{GENOP_move, GENOP_deallocate, GENOP_return}, OP_move_deallocate_return, 0, 0},
+    {{GENOP_move, GENOP_return, 0}, OP_move_return, 0, 0},
+    {{GENOP_deallocate, GENOP_return, 0}, OP_deallocate_return, 0, 0},
+    {{GENOP_move, GENOP_call, 0}, OP_move_call, 0, 0},
+    {{GENOP_move, GENOP_call_last, 0}, OP_move_call_last, 0, 0},
+    {{GENOP_move, GENOP_call_only, 0}, OP_move_call_only, 0, 0},
 };
 
 /* Try the fusions starting at the current instruction; returns the number of
@@ -271,6 +273,8 @@ static int try_fusions(Loader *ld, int genop) {
             memcpy(&v[n], &b->args[op->args], op->nargs * sizeof(TbGenArg));
             n += op->nargs;
         }
+        if (fu->eq_a != fu->eq_b && (v[fu->eq_a].kind != v[fu->eq_b].kind || v[fu->eq_a].val != v[fu->eq_b].val))
+            continue;
         if (!same || !tb_op_fits(ld, fu->op, v, n)) continue;
         if (tb_emit_op(ld, fu->op, v, n)) return -1;
         return (int)len - 1;
@@ -301,7 +305,7 @@ int tb_transform(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
     if (!rule_for[GENOP_label])
         for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) rule_for[rules[i].genop] = rules[i].fn;
     if (genop <= 0 || genop > TB_GENOP_MAX) return tb_load_fail(ld, "unknown opcode %d", genop);
-    if (genop == GENOP_move || genop == GENOP_deallocate) {
+    if (genop == GENOP_move || genop == GENOP_deallocate || genop == GENOP_is_nonempty_list) {
         int k = try_fusions(ld, genop);
         if (k != 0) return k;
         /* a fusion that consumed nothing extra cannot happen: all are 2+ ops */

@@ -27,7 +27,7 @@ main() ->
     erlang:display(atom_to_list(hello)), erlang:display(list_to_atom("world")),
     erlang:display(length(lists:duplicate(100, x))),
     erlang:display(loop(1000000, 0)),
-    erlang:display(deep(1000000)),
+    erlang:display(deep(10000)),
     erlang:display(lists:sort([3, 1, 2, c, a, b, 2.5, "str", {t}])),
     erlang:display(string_ops()),
     erlang:display(max(1, 2)), erlang:display(min(a, 1)),
