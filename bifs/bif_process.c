@@ -17,9 +17,10 @@ BIF_DECL(bif_make_ref_0) {
     TbRefThing *r = (TbRefThing *)tb_halloc(p, REF_THING_WORDS);
     uint64_t n = ref_counter++;
     r->header = make_header(REF_THING_WORDS - 1, HDR_SUB_REF);
+    /* ERTS's layout: num[1]'s low bits name the scheduler (1 here) */
     r->num[0] = (uint32_t)(n & 0x3FFFF);
-    r->num[1] = (uint32_t)(n >> 18);
-    r->num[2] = 0;
+    r->num[1] = (uint32_t)((n & 0xFFFC0000u) | 1);
+    r->num[2] = (uint32_t)(n >> 32);
     r->num[3] = 0;
     return make_boxed((Term *)r);
 }

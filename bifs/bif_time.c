@@ -1,5 +1,6 @@
 /* bif_time.c — monotonic and system time (the timer wheel comes with processes). */
 #include "bif.h"
+#include "../emu/big.h"
 #include <time.h>
 
 static int64_t now_ns(clockid_t c) {
@@ -26,10 +27,10 @@ static Term convert(TbProcess *p, int64_t ns, Term unit) {
     __int128 v = (__int128)ns * hz;
     int64_t r = (int64_t)(v / 1000000000);
     if (v % 1000000000 < 0) r--;
-    return make_small(r);
+    return tb_make_integer(p, r);
 }
 
-BIF_DECL(bif_monotonic_time_0) { (void)args; (void)p; return make_small(now_ns(CLOCK_MONOTONIC)); }
+BIF_DECL(bif_monotonic_time_0) { (void)args; return tb_make_integer(p, now_ns(CLOCK_MONOTONIC)); }
 BIF_DECL(bif_monotonic_time_1) { return convert(p, now_ns(CLOCK_MONOTONIC), args[0]); }
-BIF_DECL(bif_system_time_0) { (void)args; (void)p; return make_small(now_ns(CLOCK_REALTIME)); }
+BIF_DECL(bif_system_time_0) { (void)args; return tb_make_integer(p, now_ns(CLOCK_REALTIME)); }
 BIF_DECL(bif_system_time_1) { return convert(p, now_ns(CLOCK_REALTIME), args[0]); }

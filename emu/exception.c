@@ -179,10 +179,9 @@ static Term frame_of_pc(TbProcess *p, UWord w) {
     return make_boxed(hp);
 }
 
-/* [{error_info, #{module => erl_erts_errors}}]: what ERTS attaches to BIF frames. */
-static Term erts_error_info(void) {
-    static Term info;
-    if (info) return info;
+/* [{error_info, #{module => M}}]: what ERTS attaches to BIF frames; M is
+ * the module that explains errors of the BIF's application. */
+static Term make_error_info(const char *explainer) {
     Term *hp = tb_literal_alloc(2 + 3 + 4 + 2);
     Term keys = make_boxed(hp);
     hp[0] = make_arityval(1); hp[1] = AM(module);
@@ -190,13 +189,29 @@ static Term erts_error_info(void) {
     m->header = make_header(3, HDR_SUB_FLATMAP);
     m->size = 1;
     m->keys = keys;
-    m->values[0] = tb_atom_cstr("erl_erts_errors");
+    m->values[0] = tb_atom_cstr(explainer);
     Term *t = hp + 6;
     t[0] = make_arityval(2); t[1] = AM(error_info); t[2] = make_boxed((Term *)m);
     Term *c = hp + 9;
     c[0] = make_boxed(t); c[1] = NIL;
-    info = make_list(c);
-    return info;
+    return make_list(c);
+}
+
+static Term error_info_for(Term module) {
+    static Term erts, kernel, stdlib;
+    static Term am_os;
+    if (!erts) {
+        erts = make_error_info("erl_erts_errors");
+        kernel = make_error_info("erl_kernel_errors");
+        stdlib = make_error_info("erl_stdlib_errors");
+        am_os = tb_atom_cstr("os");
+    }
+    if (module == am_os) return kernel;
+    static const char *const stdlib_mods[] = {"lists", "maps", "binary", "math", "ets", "unicode", "string", NULL};
+    const TbAtom *a = atom_entry(module);
+    for (int i = 0; stdlib_mods[i]; i++)
+        if (a->len == strlen(stdlib_mods[i]) && memcmp(a->name, stdlib_mods[i], a->len) == 0) return stdlib;
+    return erts;
 }
 
 Term tb_build_stacktrace(TbProcess *p, Term raw) {
@@ -217,7 +232,7 @@ Term tb_build_stacktrace(TbProcess *p, Term raw) {
                 first_pc = 5;
             }
         }
-        if (first_pc == 4 && top[1] == AM(erlang)) loc = erts_error_info();
+        if (first_pc == 4) loc = error_info_for(top[1]);
         Term *hp = tb_halloc(p, 5);
         hp[0] = make_arityval(4); hp[1] = top[1]; hp[2] = top[2]; hp[3] = top[3];
         hp[4] = loc;

@@ -11,23 +11,30 @@
         RAISE(I);                                                         \
     } while (0)
 
-/* Operator BIFs: fast path on two smalls, else the generic routine in arith.c. */
-#define ARITH_OP(name, fast, slow, am) OPCASE(name) {                     \
+/* Operator BIFs: fast path on two smalls, else the generic routine in arith.c.
+ * As in ERTS, a failing `+` (and `X - Lit`) has no {erlang,Op,Args} frame;
+ * the other operators have one.  (Constant-only operands go through the
+ * generic BIF call, which has the frame: see loader/transform.c.) */
+#define IS_CONST_OPERAND(n) ((A(n) & 3) != 0)
+#define ARITH_OP(name, fast, slow, am, noframe) OPCASE(name) {            \
         Term a_ = S(1), b_ = S(2), r_;                                    \
         if (is_small(a_) && is_small(b_)) { SWord x_ = small_val(a_), y_ = small_val(b_), z_; (void)z_; fast } \
         SWAPOUT; r_ = slow(p, a_, b_); SWAPIN;                            \
-        if (r_ == TB_NONE) BIF_FAIL(tb_erlang_op_export(am, 2), 2, a_, b_); \
+        if (r_ == TB_NONE) {                                              \
+            if (noframe) { if (A(0)) { I = LABEL(0); DISPATCH(); } p->ftop = NIL; RAISE(I); } \
+            BIF_FAIL(tb_erlang_op_export(am, 2), 2, a_, b_);              \
+        }                                                                 \
         D(3) = r_; NEXTOP(name);                                          \
     }
-ARITH_OP(i_plus, { z_ = x_ + y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_plus); } }, tb_arith_add, AM(plus))
-ARITH_OP(i_minus, { z_ = x_ - y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_minus); } }, tb_arith_sub, AM(minus))
-ARITH_OP(i_times, { if (!__builtin_mul_overflow(x_, y_, &z_) && fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_times); } }, tb_arith_mul, AM(times))
-ARITH_OP(i_band, { D(3) = make_small(x_ & y_); NEXTOP(i_band); }, tb_arith_band, AM(band))
-ARITH_OP(i_bor, { D(3) = make_small(x_ | y_); NEXTOP(i_bor); }, tb_arith_bor, AM(bor))
-ARITH_OP(i_bsl, { if (y_ >= 0 && y_ < 64) { z_ = x_ << y_; if (fits_small(z_) && (z_ >> y_) == x_) { D(3) = make_small(z_); NEXTOP(i_bsl); } } }, tb_arith_bsl, AM(bsl))
-ARITH_OP(i_bsr, { if (y_ >= 0) { D(3) = make_small(y_ > 63 ? (x_ < 0 ? -1 : 0) : x_ >> y_); NEXTOP(i_bsr); } }, tb_arith_bsr, AM(bsr))
-ARITH_OP(i_int_div, { if (y_ != 0) { z_ = x_ / y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_int_div); } } }, tb_arith_idiv, AM(intdiv))
-ARITH_OP(i_rem, { if (y_ != 0) { D(3) = make_small(x_ % y_); NEXTOP(i_rem); } }, tb_arith_rem, AM(rem))
+ARITH_OP(i_plus, { z_ = x_ + y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_plus); } }, tb_arith_add, AM(plus), true)
+ARITH_OP(i_minus, { z_ = x_ - y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_minus); } }, tb_arith_sub, AM(minus), IS_CONST_OPERAND(2))
+ARITH_OP(i_times, { if (!__builtin_mul_overflow(x_, y_, &z_) && fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_times); } }, tb_arith_mul, AM(times), false)
+ARITH_OP(i_band, { D(3) = make_small(x_ & y_); NEXTOP(i_band); }, tb_arith_band, AM(band), false)
+ARITH_OP(i_bor, { D(3) = make_small(x_ | y_); NEXTOP(i_bor); }, tb_arith_bor, AM(bor), false)
+ARITH_OP(i_bsl, { if (y_ >= 0 && y_ < 64) { z_ = x_ << y_; if (fits_small(z_) && (z_ >> y_) == x_) { D(3) = make_small(z_); NEXTOP(i_bsl); } } }, tb_arith_bsl, AM(bsl), false)
+ARITH_OP(i_bsr, { if (y_ >= 0) { D(3) = make_small(y_ > 63 ? (x_ < 0 ? -1 : 0) : x_ >> y_); NEXTOP(i_bsr); } }, tb_arith_bsr, AM(bsr), false)
+ARITH_OP(i_int_div, { if (y_ != 0) { z_ = x_ / y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_int_div); } } }, tb_arith_idiv, AM(intdiv), false)
+ARITH_OP(i_rem, { if (y_ != 0) { D(3) = make_small(x_ % y_); NEXTOP(i_rem); } }, tb_arith_rem, AM(rem), false)
 #undef ARITH_OP
 
 OPCASE(i_increment) {
@@ -39,7 +46,11 @@ OPCASE(i_increment) {
     SWAPOUT;
     Term r = tb_arith_add(p, a, (Term)A(2));
     SWAPIN;
-    if (r == TB_NONE) BIF_FAIL(tb_erlang_op_export(AM(plus), 2), 2, a, (Term)A(2));
+    if (r == TB_NONE) {                    /* no BIF frame, as in ERTS */
+        if (A(0)) { I = LABEL(0); DISPATCH(); }
+        p->ftop = NIL;
+        RAISE(I);
+    }
     D(3) = r;
     NEXTOP(i_increment);
 }
@@ -92,7 +103,9 @@ OPCASE(i_bif0) {
         if (r_ == TB_NONE) {                                              \
             if (A(fi)) { I = LABEL(fi); DISPATCH(); }                     \
             SWAPOUT;                                                      \
-            p->ftop = tb_bif_top(p, e_->module, e_->function, nargs, args_); \
+            /* compiled A / B fails without a BIF frame in ERTS */        \
+            p->ftop = e_->function == AM(div_) && e_->module == AM(erlang) ? NIL \
+                    : tb_bif_top(p, e_->module, e_->function, nargs, args_); \
             SWAPIN;                                                       \
             RAISE(I);                                                     \
         }                                                                 \

@@ -65,7 +65,23 @@ static int rule_bif(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
     TbExport *e = ld->imports[imp->val];
     if (!e->bif) e->bif = tb_bif_not_implemented;   /* raises undef when reached */
     TbGenArg v[8];
-    for (size_t r = 0; r < sizeof bif_rules / sizeof bif_rules[0]; r++) {
+    if (gc && arity == 1 && is_erlang_bif(ld, imp, "+", 1)) {
+        /* compiled +X is X + 0 (so +(-0.0) is 0.0, as in ERTS) */
+        TbGenArg z = {.kind = TB_ARG_I, .val = 0};
+        TbGenArg w[5] = {args[0], args[1], args[3], z, args[4]};
+        if (tb_op_fits(ld, OP_i_increment, w, 5)) return tb_emit_op(ld, OP_i_increment, w, 5);
+    }
+    /* Only-constant operands, or a constant that is not a number: the
+     * generic call (ERTS reports the BIF frame then). */
+    bool all_const = true, odd_const = false;
+    for (unsigned i = (gc ? 3 : 2); i + 1 < n; i++) {
+        Term c;
+        bool reg = args[i].kind == TB_ARG_X || args[i].kind == TB_ARG_Y;
+        all_const = all_const && !reg;
+        if (!reg && (!tb_arg_const(ld, &args[i], &c) || !is_number(c))) odd_const = true;
+    }
+    bool generic = all_const || odd_const;
+    for (size_t r = 0; !generic && r < sizeof bif_rules / sizeof bif_rules[0]; r++) {
         const struct BifRule *br = &bif_rules[r];
         if (br->arity != arity || !is_erlang_bif(ld, imp, br->name, arity)) continue;
         unsigned k = 0;
