@@ -7,19 +7,6 @@
 #include "map.h"
 #include <stdlib.h>
 
-static void term_range(const Term *obj, UWord *first, UWord *count) {
-    Term h = *obj;
-    UWord ar = header_arity(h);
-    switch (header_sub(h)) {
-    case HDR_SUB_TUPLE: *first = 1; *count = ar; return;
-    case HDR_SUB_FUN: *first = 2; *count = ar - 1; return;
-    case HDR_SUB_FLATMAP: *first = 2; *count = ar - 1; return;
-    case HDR_SUB_HASHMAP: tb_hashmap_term_words(obj, first, count); return;
-    case HDR_SUB_SUB_BIN: case HDR_SUB_MATCHSTATE: *first = 1; *count = 1; return;
-    default: *first = 0; *count = 0; return;
-    }
-}
-
 typedef struct { Term *v, small[64]; UWord n, cap; } TermStack;
 
 static void push(TermStack *s, Term t) {
@@ -47,7 +34,7 @@ UWord tb_size_object(Term t) {
             Term *o = boxed_val(t);
             UWord first, count;
             size += tb_object_words(o);
-            term_range(o, &first, &count);
+            tb_object_term_words(o, &first, &count);
             for (UWord i = 0; i < count; i++) push(&st, o[first + i]);
         }
         if (st.n == 0) break;
@@ -91,7 +78,7 @@ Term tb_copy_object(Term t, Term **hpp, TbProcBin **off_heap) {
         Term w = *scan;
         if (is_header(w)) {
             UWord first, count;
-            term_range(scan, &first, &count);
+            tb_object_term_words(scan, &first, &count);
             for (UWord i = 0; i < count; i++) scan[first + i] = copy_shallow(scan[first + i], hpp, off_heap);
             if (header_sub(w) == HDR_SUB_MATCHSTATE) {
                 TbMatchState *ms = (TbMatchState *)scan;

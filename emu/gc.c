@@ -22,7 +22,7 @@ UWord tb_object_words(const Term *obj) {
 }
 
 /* Index of the first term (pointer-bearing) word and count of term words in an object. */
-static void term_words(const Term *obj, UWord *first, UWord *count) {
+void tb_object_term_words(const Term *obj, UWord *first, UWord *count) {
     Term h = *obj;
     UWord ar = header_arity(h);
     switch (header_sub(h)) {
@@ -113,7 +113,7 @@ void tb_gc(TbProcess *p, size_t need, int live) {
         Term w = *scan;
         if (is_header(w)) {
             UWord first, count;
-            term_words(scan, &first, &count);
+            tb_object_term_words(scan, &first, &count);
             for (UWord i = 0; i < count; i++) scan[first + i] = evacuate(&gc, scan[first + i]);
             if (header_sub(w) == HDR_SUB_MATCHSTATE) {     /* cached data pointer into a moved binary */
                 TbMatchState *ms = (TbMatchState *)scan;

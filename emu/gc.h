@@ -5,6 +5,8 @@
 
 /* Words an object occupies (header + payload), from its header. */
 UWord tb_object_words(const Term *obj);
+/* The run of words in an object that hold terms (the rest is raw data). */
+void tb_object_term_words(const Term *obj, UWord *first, UWord *count);
 /* Deep size of a term in words, not counting literals (shared, never copied). */
 UWord tb_size_object(Term t);
 /* Copy a term to hp (which has tb_size_object(t) words); ProcBins get a new

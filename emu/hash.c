@@ -187,7 +187,8 @@ static uint32_t block_hash(const uint8_t *p, UWord bitpos, uint32_t len, uint32_
     return c;
 }
 
-static uint32_t bits_hash2(uint32_t hash, Term t) {
+/* Shared with the map hash (emu/map_hash.c): ERTS hashes bitstrings the same way in both. */
+uint32_t tb_hash2_bits(uint32_t hash, Term t) {
     const uint8_t *p;
     UWord off, size;
     bitstring_view(t, &p, &off, &size);
@@ -307,7 +308,7 @@ uint32_t tb_make_hash2(Term t) {
             case HDR_SUB_REFC_BIN:
             case HDR_SUB_HEAP_BIN:
             case HDR_SUB_SUB_BIN:
-                hash = bits_hash2(hash, t);
+                hash = tb_hash2_bits(hash, t);
                 goto common;
             case HDR_SUB_POS_BIG:
             case HDR_SUB_NEG_BIG: {

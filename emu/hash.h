@@ -13,4 +13,6 @@
 uint32_t tb_make_hash2(Term t);
 uint32_t tb_make_hash(Term t);
 uint32_t tb_atom_hash(Term atom);
+/* make_hash2's step for a bitstring: Jenkins block hash + trailing bits. */
+uint32_t tb_hash2_bits(uint32_t hash, Term t);
 #endif

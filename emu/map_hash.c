@@ -3,6 +3,7 @@
  * its description.  Immediates hash their raw word; boxed terms and lists
  * walk an explicit stack, so deep keys never grow the C stack. */
 #include "map.h"
+#include "hash.h"
 #include "module.h"
 #include <stdlib.h>
 
@@ -15,9 +16,7 @@
 #define HCONST_10 0x2e2ac13au
 #define HCONST_11 0xcc623af3u
 #define HCONST_12 0x6a99b4acu
-#define HCONST_13 0x08d12e65u
 #define HCONST_14 0xa708a81eu
-#define HCONST_15 0x454021d7u
 #define HCONST_16 0xe3779b90u
 #define HCONST_17 0x81af1549u
 #define HCONST_18 0x1fe68f02u
@@ -50,64 +49,6 @@ static inline uint32_t h1(uint32_t h, uint32_t x, uint32_t k) { return h2(h, x, 
 static inline uint32_t hconst(uint32_t h, uint32_t k) {
     h ^= k;
     return (h << 17) ^ (h >> 15);
-}
-
-/* Jenkins lookup2 over bytes, initial c = initval. */
-static uint32_t block_hash(const uint8_t *k, size_t len, uint32_t initval) {
-    uint32_t a = HCONST, b = HCONST, c = initval;
-    size_t left = len;
-    while (left >= 12) {
-        a += k[0] + ((uint32_t)k[1] << 8) + ((uint32_t)k[2] << 16) + ((uint32_t)k[3] << 24);
-        b += k[4] + ((uint32_t)k[5] << 8) + ((uint32_t)k[6] << 16) + ((uint32_t)k[7] << 24);
-        c += k[8] + ((uint32_t)k[9] << 8) + ((uint32_t)k[10] << 16) + ((uint32_t)k[11] << 24);
-        MIX(a, b, c);
-        k += 12;
-        left -= 12;
-    }
-    c += (uint32_t)len;
-    switch (left) {             /* every case falls through; c's low byte holds the length */
-    case 11: c += (uint32_t)k[10] << 24; /* fall through */
-    case 10: c += (uint32_t)k[9] << 16;  /* fall through */
-    case 9:  c += (uint32_t)k[8] << 8;   /* fall through */
-    case 8:  b += (uint32_t)k[7] << 24;  /* fall through */
-    case 7:  b += (uint32_t)k[6] << 16;  /* fall through */
-    case 6:  b += (uint32_t)k[5] << 8;   /* fall through */
-    case 5:  b += k[4];                  /* fall through */
-    case 4:  a += (uint32_t)k[3] << 24;  /* fall through */
-    case 3:  a += (uint32_t)k[2] << 16;  /* fall through */
-    case 2:  a += (uint32_t)k[1] << 8;   /* fall through */
-    case 1:  a += k[0];                  /* fall through */
-    default: break;
-    }
-    MIX(a, b, c);
-    return c;
-}
-
-static uint32_t hash_bits(uint32_t hash, Term t) {
-    const uint8_t *bytes;
-    UWord offs, bits;
-    bitstring_view(t, &bytes, &offs, &bits);
-    size_t sz = bits / 8;
-    unsigned tail = (unsigned)(bits % 8);
-    uint32_t con = HCONST_13 + hash;
-    if (bits == 0) return con;
-    const uint8_t *p = bytes + offs / 8;
-    unsigned shift = (unsigned)(offs % 8);
-    uint8_t small[64], *buf = NULL;
-    if (shift) {                /* realign the bits into a byte buffer */
-        size_t need = sz + (tail != 0), nsrc = (shift + bits + 7) / 8;
-        buf = need <= sizeof small ? small : malloc(need);
-        if (!buf) abort();
-        for (size_t i = 0; i < need; i++) {
-            unsigned w = (unsigned)p[i] << 8 | (i + 1 < nsrc ? p[i + 1] : 0);
-            buf[i] = (uint8_t)(w >> (8 - shift));
-        }
-        p = buf;
-    }
-    hash = block_hash(p, sz, con);
-    if (tail) hash = h2(hash, tail, (uint32_t)(p[sz] >> (8 - tail)), HCONST_15);
-    if (buf && buf != small) free(buf);
-    return hash;
 }
 
 /* Stack words: terms to hash, or markers (header words never occur as terms). */
@@ -213,7 +154,7 @@ static uint32_t hash_from(Term t, uint32_t hash) {
             case HDR_SUB_REFC_BIN:
             case HDR_SUB_HEAP_BIN:
             case HDR_SUB_SUB_BIN:
-                hash = hash_bits(hash, t);
+                hash = tb_hash2_bits(hash, t);
                 goto pop;
             case HDR_SUB_POS_BIG:
             case HDR_SUB_NEG_BIG: {
