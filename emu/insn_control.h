@@ -116,8 +116,20 @@ OPCASE(i_apply_last) {
     E += A(1);
     JUMP_CALL(t);
 }
+/* Local fun of the right arity: set up inline; anything else goes to call.c. */
+#define FUN_FAST(f, n, call) do {                                           \
+        if (is_local_fun(f)) {                                              \
+            TbFunThing *ft_ = (TbFunThing *)boxed_val(f);                   \
+            TbFunEntry *fe_ = ft_->fe;                                      \
+            if (fe_->code && fe_->arity - fe_->num_free == (n)) {           \
+                for (unsigned i_ = 0; i_ < fe_->num_free; i_++) x[(n) + i_] = ft_->env[i_]; \
+                call;                                                       \
+            }                                                               \
+        }                                                                   \
+    } while (0)
 OPCASE(i_call_fun) {
     unsigned n = (unsigned)A(0);
+    FUN_FAST(x[n], n, CALL(fe_->code, I + W_i_call_fun));
     SWAPOUT;
     const UWord *t = tb_fun_setup(p, x[n], n, x);
     SWAPIN;
@@ -127,6 +139,7 @@ OPCASE(i_call_fun) {
 OPCASE(i_call_fun2) {
     unsigned n = (unsigned)A(0);
     Term f = S(1);
+    FUN_FAST(f, n, CALL(fe_->code, I + W_i_call_fun2));
     SWAPOUT;
     const UWord *t = tb_fun_setup(p, f, n, x);
     SWAPIN;
@@ -135,6 +148,7 @@ OPCASE(i_call_fun2) {
 }
 OPCASE(i_call_fun_last) {
     unsigned n = (unsigned)A(0);  /* from call_fun + deallocate + return */
+    FUN_FAST(x[n], n, E += A(1); JUMP_CALL(fe_->code));
     SWAPOUT;
     const UWord *t = tb_fun_setup(p, x[n], n, x);
     SWAPIN;
