@@ -82,12 +82,9 @@ static size_t next_heap_size(size_t need) {
     return s;
 }
 
-void tb_gc(TbProcess *p, size_t need, int live) {
-    size_t used = (size_t)(p->htop - p->heap);
-    for (TbHeapFrag *f = p->frags; f; f = f->next) used += f->used;
+/* Copy everything live into a new block of `size` words (which must hold it). */
+static void collect(TbProcess *p, size_t size, int live) {
     size_t stack = (size_t)(p->hend - p->stop);
-    size_t size = next_heap_size(used + stack + need + 1);
-    if (size < p->min_heap_size) size = p->min_heap_size;
 
     Term *nheap = malloc(size * sizeof(Term));
     if (!nheap) { fputs("tbeam: out of memory in GC\n", stderr); abort(); }
@@ -144,4 +141,20 @@ void tb_gc(TbProcess *p, size_t need, int live) {
     p->stop = nstop;
     p->high_water = gc.hp;
     p->gen_gcs++;
+}
+
+/* The first copy goes to a block big enough for everything the heap holds;
+ * when little of it was live, a second, cheap copy moves it to a block sized
+ * from the live data, so a loop that allocates garbage doesn't grow the heap. */
+void tb_gc(TbProcess *p, size_t need, int live) {
+    size_t used = (size_t)(p->htop - p->heap);
+    for (TbHeapFrag *f = p->frags; f; f = f->next) used += f->used;
+    size_t stack = (size_t)(p->hend - p->stop);
+    size_t size = next_heap_size(used + stack + need + 1);
+    if (size < p->min_heap_size) size = p->min_heap_size;
+    collect(p, size, live);
+    size_t live_words = (size_t)(p->htop - p->heap);
+    size_t want = next_heap_size(2 * (live_words + need) + stack + 1);
+    if (want < p->min_heap_size) want = p->min_heap_size;
+    if (size > 4 * want) collect(p, want, live);
 }
