@@ -44,7 +44,24 @@ OPCASE(bs_start_match3) {
         D(5) = out_;                                                      \
         NEXTOP(name);                                                     \
     }
-BS_GET(bs_get_integer2, TB_BS_INTEGER)
+OPCASE(bs_get_integer2) {
+    /* inline: an unsigned byte at a byte boundary (parsing loops) */
+    TbMatchState *ms_ = MS(1);
+    Term sz_ = S(2);
+    if (is_small(sz_) && (UWord)small_val(sz_) * A(3) == 8 && !(A(4) & TB_BSF_SIGNED) &&
+        (ms_->offset & 7) == 0 && ms_->size - ms_->offset >= 8) {
+        D(5) = make_small(ms_->base[ms_->offset >> 3]);
+        ms_->offset += 8;
+        NEXTOP(bs_get_integer2);
+    }
+    Term out_;
+    SWAPOUT;
+    bool ok_ = tb_bs_get(p, ms_, TB_BS_INTEGER, sz_, A(3), A(4), &out_);
+    SWAPIN;
+    if (!ok_) { I = LABEL(0); DISPATCH(); }
+    D(5) = out_;
+    NEXTOP(bs_get_integer2);
+}
 BS_GET(bs_get_float2, TB_BS_FLOAT)
 BS_GET(bs_get_binary2, TB_BS_BINARY)
 #undef BS_GET
