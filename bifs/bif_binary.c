@@ -38,7 +38,10 @@ static Term iolist_to_bits(TbProcess *p, Term t, bool allow_bits) {
     if (!tb_iolist_bits(t, allow_bits, &bits)) return TB_NONE;
     Term res = tb_bs_alloc(p, bits, &w);
     if (res == TB_NONE) return TB_NONE;
+    if (bits & 7) memset(w.base, 0, (bits + 7) / 8);   /* bit writes merge into their bytes */
     tb_iolist_write(t, w.base);
+    w.pos = bits;
+    tb_bs_clear_tail(&w);
     return res;
 }
 

@@ -62,6 +62,7 @@ Term tb_new_binary(TbProcess *p, const uint8_t *data, size_t len) {
         TbHeapBin *hb = (TbHeapBin *)tb_halloc(p, heap_bin_words(len));
         hb->header = make_header(heap_bin_words(len) - 1, HDR_SUB_HEAP_BIN);
         hb->size = len;
+        ((Term *)hb)[heap_bin_words(len) - 1] = 0;   /* padding: bit readers may load whole words */
         if (data && len) memcpy(hb->data, data, len);
         return make_boxed((Term *)hb);
     }

@@ -74,6 +74,11 @@ typedef struct TbBitWriter {
  * wrapped in a sub binary when not a whole number of bytes), w set to its
  * start.  TB_NONE (system_limit raised) if absurdly large. */
 Term tb_bs_alloc(TbProcess *p, UWord total_bits, TbBitWriter *w);
+/* Zero the bits after the last written one in its byte (writers may leave
+ * garbage there; term_to_binary and comparisons see whole bytes). */
+static inline void tb_bs_clear_tail(const TbBitWriter *w) {
+    if (w->base && (w->pos & 7)) w->base[w->pos >> 3] &= (uint8_t)(0xFF << (8 - (w->pos & 7)));
+}
 
 TbBsErr tb_bs_put_integer(TbBitWriter *w, Term v, UWord bits, unsigned flags);   /* TYPE */
 TbBsErr tb_bs_put_float(TbBitWriter *w, Term v, UWord bits, unsigned flags);     /* INVALID, TYPE, NO_FLOAT */

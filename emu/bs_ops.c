@@ -105,6 +105,7 @@ Term tb_bs_create(TbProcess *p, const UWord *list, UWord n, Term *x, Term *E, un
         else if (g->type == AM(utf32)) err = tb_bs_put_utf32(&w, g->value, g->flags);
         if (err) { result = seg_error(p, err, g); goto out; }
     }
+    tb_bs_clear_tail(&w);
 out:
     if (segs != small) free(segs);
     return result;
