@@ -37,6 +37,40 @@ ARITH_OP(i_int_div, { if (y_ != 0) { z_ = x_ / y_; if (fits_small(z_)) { D(3) = 
 ARITH_OP(i_rem, { if (y_ != 0) { D(3) = make_small(x_ % y_); NEXTOP(i_rem); } }, tb_arith_rem, AM(rem), false)
 #undef ARITH_OP
 
+OPCASE(i_increment_xx) {
+    Term a = XR(1);
+    if (is_small(a)) {
+        SWord z = small_val(a) + small_val((Term)A(2));
+        if (fits_small(z)) { XR(3) = make_small(z); NEXTOP(i_increment_xx); }
+    }
+    SWAPOUT;
+    Term r = tb_arith_add(p, a, (Term)A(2));
+    SWAPIN;
+    if (r == TB_NONE) {
+        if (A(0)) { I = LABEL(0); DISPATCH(); }
+        p->ftop = NIL;
+        RAISE(I);
+    }
+    XR(3) = r;
+    NEXTOP(i_increment_xx);
+}
+OPCASE(i_plus_xxx) {
+    Term a = XR(1), b = XR(2);
+    if (is_small(a) && is_small(b)) {
+        SWord z = small_val(a) + small_val(b);
+        if (fits_small(z)) { XR(3) = make_small(z); NEXTOP(i_plus_xxx); }
+    }
+    SWAPOUT;
+    Term r = tb_arith_add(p, a, b);
+    SWAPIN;
+    if (r == TB_NONE) {
+        if (A(0)) { I = LABEL(0); DISPATCH(); }
+        p->ftop = NIL;
+        RAISE(I);
+    }
+    XR(3) = r;
+    NEXTOP(i_plus_xxx);
+}
 OPCASE(i_increment) {
     Term a = S(1);
     if (is_small(a)) {

@@ -22,8 +22,11 @@ static const struct BifRule {
     int op;
     bool negate;         /* X - C  =>  X + (-C) */
 } bif_rules[] = {
+    {"+", 2, true, OP_i_increment_xx, false},
     {"+", 2, true, OP_i_increment, false},
+    {"+", 2, true, OP_i_plus_xxx, false},
     {"+", 2, true, OP_i_plus, false},
+    {"-", 2, true, OP_i_increment_xx, true},
     {"-", 2, true, OP_i_increment, true},
     {"-", 2, true, OP_i_minus, false},
     {"*", 2, true, OP_i_times, false},
