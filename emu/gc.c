@@ -1,10 +1,17 @@
-/* gc.c — Cheney copying collector for one process.
+/* gc.c — generational copying collector for one process (ERTS's scheme).
  *
- * From-space is everything the process can point to that is not a literal:
- * its heap block and its heap fragments.  The stack (top of the block) is
- * moved to the top of the new block.  Moved cons cells get CAR = 0 and CDR =
- * new cell; moved boxed objects get their header replaced by the new boxed
- * term (headers have tag 00, so a boxed tag there means "forwarded").
+ * Young data lives in the heap block (with the stack at its top) and in heap
+ * fragments; data that survived one collection lies below `high_water`.
+ * A minor collection copies live young data: what is below the high-water
+ * mark is promoted to the old heap, the rest goes to a new young block.  The
+ * old heap is not scanned: Erlang data never points from older to younger
+ * objects (terms are immutable; the only in-place updates — setelement on a
+ * fresh tuple, private appends — store no new heap pointers).  A major
+ * collection copies everything, old heap included, into one new block.
+ *
+ * Moved cons cells get CAR = 0 and CDR = new cell; moved boxed objects get
+ * their header replaced by the new boxed term (headers have tag 00, so a
+ * boxed tag there means "forwarded").
  */
 #include "gc.h"
 #include "module.h"
@@ -37,18 +44,31 @@ void tb_object_term_words(const Term *obj, UWord *first, UWord *count) {
 }
 
 typedef struct {
-    Term *hp;
+    Term *hp;                  /* young to-space top */
+    Term *ohp;                 /* old heap top (minor collections promote here) */
+    const Term *keep_lo, *keep_hi;     /* not moved: the old heap (minor) */
+    const Term *promo_lo, *promo_hi;   /* promoted: survived one collection (minor) */
     TbProcBin *off_heap;
 } Gc;
+
+static inline bool kept(const Gc *gc, const Term *p) {
+    return tb_is_literal_ptr(p) || (p >= gc->keep_lo && p < gc->keep_hi);
+}
+
+static inline Term *dest(Gc *gc, const Term *from, UWord words) {
+    Term *n;
+    if (from >= gc->promo_lo && from < gc->promo_hi) { n = gc->ohp; gc->ohp += words; }
+    else { n = gc->hp; gc->hp += words; }
+    return n;
+}
 
 static inline Term evacuate(Gc *gc, Term t) {
     switch (primary_tag(t)) {
     case TAG_PRIMARY_LIST: {
         Term *c = list_val(t);
-        if (tb_is_literal_ptr(c)) return t;
+        if (kept(gc, c)) return t;
         if (c[0] == TB_NONE) return c[1];
-        Term *n = gc->hp;
-        gc->hp += 2;
+        Term *n = dest(gc, c, 2);
         n[0] = c[0];
         n[1] = c[1];
         c[0] = TB_NONE;
@@ -57,11 +77,10 @@ static inline Term evacuate(Gc *gc, Term t) {
     }
     case TAG_PRIMARY_BOXED: {
         Term *o = boxed_val(t);
-        if (tb_is_literal_ptr(o)) return t;
+        if (kept(gc, o)) return t;
         if (is_boxed(*o)) return *o;                     /* forwarded */
         UWord w = tb_object_words(o);
-        Term *n = gc->hp;
-        gc->hp += w;
+        Term *n = dest(gc, o, w);
         memcpy(n, o, w * sizeof(Term));
         if (header_sub(*o) == HDR_SUB_REFC_BIN) {
             TbProcBin *pb = (TbProcBin *)n;
@@ -76,21 +95,51 @@ static inline Term evacuate(Gc *gc, Term t) {
     }
 }
 
+/* Scan copied objects in [from, *top) until no more are added. */
+static Term *scan_region(Gc *gc, Term *scan, Term **top) {
+    while (scan < *top) {
+        Term w = *scan;
+        if (is_header(w)) {
+            UWord first, count;
+            tb_object_term_words(scan, &first, &count);
+            for (UWord i = 0; i < count; i++) scan[first + i] = evacuate(gc, scan[first + i]);
+            if (header_sub(w) == HDR_SUB_MATCHSTATE) {     /* cached data pointer into a moved binary */
+                TbMatchState *ms = (TbMatchState *)scan;
+                UWord o, s;
+                bitstring_view(ms->orig, &ms->base, &o, &s);
+            }
+            scan += tb_object_words(scan);
+        } else {
+            *scan = evacuate(gc, w);
+            scan++;
+        }
+    }
+    return scan;
+}
+
 static size_t next_heap_size(size_t need) {
     size_t s = TB_MIN_HEAP;
     while (s < need) s = s < 1000000 ? s * 2 : s + s / 5;
     return s;
 }
 
-/* Copy everything live into a new block of `size` words (which must hold it). */
-static void collect(TbProcess *p, size_t size, int live) {
+/* Copy the live data into a new young block of `size` words (which must
+ * hold it).  minor: promote what is below high water to the old heap, which
+ * has room for all of it, and leave the old heap alone. */
+static void collect(TbProcess *p, size_t size, int live, bool minor) {
     size_t stack = (size_t)(p->hend - p->stop);
-
     Term *nheap = malloc(size * sizeof(Term));
     if (!nheap) { fputs("tbeam: out of memory in GC\n", stderr); abort(); }
     Term *nend = nheap + size;
     Term *nstop = nend - stack;
-    Gc gc = {nheap, NULL};
+    Gc gc = {nheap, p->old_htop, NULL, NULL, NULL, NULL, NULL};
+    if (minor) {
+        gc.keep_lo = p->old_heap;
+        gc.keep_hi = p->old_hend;
+        gc.promo_lo = p->heap;
+        gc.promo_hi = p->high_water;
+    }
+    Term *old_scan = gc.ohp;
 
     /* roots */
     for (int i = 0; i < live; i++) p->x[i] = evacuate(&gc, p->x[i]);
@@ -105,29 +154,23 @@ static void collect(TbProcess *p, size_t size, int live) {
     p->seq_token = evacuate(&gc, p->seq_token);
     for (TbMessage *m = p->msg_first; m; m = m->next) m->msg = evacuate(&gc, m->msg);
 
-    /* scan */
-    for (Term *scan = nheap; scan < gc.hp;) {
-        Term w = *scan;
-        if (is_header(w)) {
-            UWord first, count;
-            tb_object_term_words(scan, &first, &count);
-            for (UWord i = 0; i < count; i++) scan[first + i] = evacuate(&gc, scan[first + i]);
-            if (header_sub(w) == HDR_SUB_MATCHSTATE) {     /* cached data pointer into a moved binary */
-                TbMatchState *ms = (TbMatchState *)scan;
-                UWord o, s;
-                bitstring_view(ms->orig, &ms->base, &o, &s);
-            }
-            scan += tb_object_words(scan);
-        } else {
-            *scan = evacuate(&gc, w);
-            scan++;
-        }
+    /* scan both to-spaces until neither grows */
+    Term *young_scan = nheap;
+    while (young_scan < gc.hp || (minor && old_scan < gc.ohp)) {
+        young_scan = scan_region(&gc, young_scan, &gc.hp);
+        if (minor) old_scan = scan_region(&gc, old_scan, &gc.ohp);
     }
 
-    /* off-heap binaries that were not copied are garbage */
+    /* off-heap binaries: copied ones were relinked; those left in the old
+     * heap by a minor collection are still live; the rest are garbage */
     for (TbProcBin *pb = p->off_heap, *next; pb; pb = next) {
         next = pb->next;
-        if (!is_boxed(pb->header)) tb_binary_unref(pb->val);
+        if (minor && (const Term *)pb >= gc.keep_lo && (const Term *)pb < gc.keep_hi) {
+            pb->next = gc.off_heap;
+            gc.off_heap = pb;
+        } else if (!is_boxed(pb->header)) {
+            tb_binary_unref(pb->val);
+        }
     }
     p->off_heap = gc.off_heap;
     tb_off_heap_gc_done(p);
@@ -135,26 +178,56 @@ static void collect(TbProcess *p, size_t size, int live) {
     free(p->heap);
     for (TbHeapFrag *f = p->frags, *n; f; f = n) { n = f->next; free(f); }
     p->frags = NULL;
+    if (minor) {
+        p->old_htop = gc.ohp;
+    } else {                   /* everything now lives in the new block */
+        free(p->old_heap);
+        p->old_heap = p->old_htop = p->old_hend = NULL;
+    }
     p->heap = nheap;
     p->htop = gc.hp;
     p->hend = nend;
     p->stop = nstop;
-    p->high_water = gc.hp;
-    p->gen_gcs++;
+    p->high_water = gc.hp;     /* all of it has now survived a collection */
 }
 
-/* The first copy goes to a block big enough for everything the heap holds;
- * when little of it was live, a second, cheap copy moves it to a block sized
- * from the live data, so a loop that allocates garbage doesn't grow the heap. */
-void tb_gc(TbProcess *p, size_t need, int live) {
-    size_t used = (size_t)(p->htop - p->heap);
-    for (TbHeapFrag *f = p->frags; f; f = f->next) used += f->used;
+/* Minor collections while the old heap can take the promoted data and
+ * fullsweep_after allows; else a major one.  The young block is first sized
+ * for everything it could hold; when little was live, a second, cheap copy
+ * moves it into a block sized from the live data. */
+static void gc(TbProcess *p, size_t need, int live, bool force_major) {
+    size_t frags = 0;
+    for (TbHeapFrag *f = p->frags; f; f = f->next) frags += f->used;
     size_t stack = (size_t)(p->hend - p->stop);
+    size_t promote = (size_t)(p->high_water - p->heap);
+    size_t young = (size_t)(p->htop - p->high_water) + frags;
+    bool minor = !force_major && p->gen_gcs < p->max_gen_gcs;
+    if (minor && promote > (size_t)(p->old_hend - p->old_htop)) {
+        if (!p->old_heap) {                 /* first promotion: make an old heap */
+            size_t osz = next_heap_size(2 * promote + 1);
+            p->old_heap = p->old_htop = malloc(osz * sizeof(Term));
+            if (!p->old_heap) { fputs("tbeam: out of memory in GC\n", stderr); abort(); }
+            p->old_hend = p->old_heap + osz;
+        } else {
+            minor = false;                  /* old heap full: collect it too */
+        }
+    }
+    size_t used = minor ? young : (size_t)(p->htop - p->heap) + frags + (size_t)(p->old_htop - p->old_heap);
     size_t size = next_heap_size(used + stack + need + 1);
     if (size < p->min_heap_size) size = p->min_heap_size;
-    collect(p, size, live);
+    collect(p, size, live, minor);
+    if (minor) p->gen_gcs++;
+    else p->gen_gcs = 0;
     size_t live_words = (size_t)(p->htop - p->heap);
     size_t want = next_heap_size(2 * (live_words + need) + stack + 1);
     if (want < p->min_heap_size) want = p->min_heap_size;
-    if (size > 4 * want) collect(p, want, live);
+    if (size > 4 * want) {
+        /* compact the survivors; they are all below high water now, so a
+         * minor pass would promote them: keep them young instead */
+        p->high_water = p->heap;
+        collect(p, want, live, minor);
+    }
 }
+
+void tb_gc(TbProcess *p, size_t need, int live) { gc(p, need, live, false); }
+void tb_gc_major(TbProcess *p, size_t need, int live) { gc(p, need, live, true); }

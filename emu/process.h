@@ -93,6 +93,8 @@ static inline void tb_hrelease(TbProcess *p, Term *start, Term *end) {
 
 /* Garbage collection (emu/gc.c): make room for `need` words keeping `live` X registers. */
 void tb_gc(TbProcess *p, size_t need, int live);
+/* A full sweep, old generation included (erlang:garbage_collect/0). */
+void tb_gc_major(TbProcess *p, size_t need, int live);
 extern int tb_gc_stress;       /* TBEAM_GC_STRESS=1: collect at every test_heap */
 
 /* Raise helpers used by BIFs: set reason, return TB_NONE. */
