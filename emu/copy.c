@@ -80,11 +80,7 @@ Term tb_copy_object(Term t, Term **hpp, TbProcBin **off_heap) {
             UWord first, count;
             tb_object_term_words(scan, &first, &count);
             for (UWord i = 0; i < count; i++) scan[first + i] = copy_shallow(scan[first + i], hpp, off_heap);
-            if (header_sub(w) == HDR_SUB_MATCHSTATE) {
-                TbMatchState *ms = (TbMatchState *)scan;
-                UWord o, s;
-                bitstring_view(ms->orig, &ms->base, &o, &s);
-            }
+            if (header_sub(w) == HDR_SUB_MATCHSTATE) tb_match_state_rebase(scan);
             scan += tb_object_words(scan);
         } else {
             *scan = copy_shallow(w, hpp, off_heap);

@@ -103,11 +103,7 @@ static Term *scan_region(Gc *gc, Term *scan, Term **top) {
             UWord first, count;
             tb_object_term_words(scan, &first, &count);
             for (UWord i = 0; i < count; i++) scan[first + i] = evacuate(gc, scan[first + i]);
-            if (header_sub(w) == HDR_SUB_MATCHSTATE) {     /* cached data pointer into a moved binary */
-                TbMatchState *ms = (TbMatchState *)scan;
-                UWord o, s;
-                bitstring_view(ms->orig, &ms->base, &o, &s);
-            }
+            if (header_sub(w) == HDR_SUB_MATCHSTATE) tb_match_state_rebase(scan);
             scan += tb_object_words(scan);
         } else {
             *scan = evacuate(gc, w);

@@ -7,6 +7,12 @@
 UWord tb_object_words(const Term *obj);
 /* The run of words in an object that hold terms (the rest is raw data). */
 void tb_object_term_words(const Term *obj, UWord *first, UWord *count);
+/* After a copy, a match state's cached data pointer must follow its binary. */
+static inline void tb_match_state_rebase(Term *obj) {
+    TbMatchState *ms = (TbMatchState *)obj;
+    UWord o, s;
+    bitstring_view(ms->orig, &ms->base, &o, &s);
+}
 /* Deep size of a term in words, not counting literals (shared, never copied). */
 UWord tb_size_object(Term t);
 /* Copy a term to hp (which has tb_size_object(t) words); ProcBins get a new

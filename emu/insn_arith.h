@@ -37,59 +37,29 @@ ARITH_OP(i_int_div, { if (y_ != 0) { z_ = x_ / y_; if (fits_small(z_)) { D(3) = 
 ARITH_OP(i_rem, { if (y_ != 0) { D(3) = make_small(x_ % y_); NEXTOP(i_rem); } }, tb_arith_rem, AM(rem), false)
 #undef ARITH_OP
 
-OPCASE(i_increment_xx) {
-    Term a = XR(1);
-    if (is_small(a)) {
-        SWord z = small_val(a) + small_val((Term)A(2));
-        if (fits_small(z)) { XR(3) = make_small(z); NEXTOP(i_increment_xx); }
+/* `+` without a BIF frame on failure (see above): operands a, b, result to dst. */
+#define PLUS_NOFRAME(name, a, b, dst) OPCASE(name) {                       \
+        Term a_ = (a), b_ = (b);                                          \
+        if (is_small(a_) && is_small(b_)) {                               \
+            SWord z_ = small_val(a_) + small_val(b_);                     \
+            if (fits_small(z_)) { dst = make_small(z_); NEXTOP(name); }   \
+        }                                                                 \
+        SWAPOUT;                                                          \
+        Term r_ = tb_arith_add(p, a_, b_);                                \
+        SWAPIN;                                                           \
+        if (r_ == TB_NONE) {                                              \
+            if (A(0)) { I = LABEL(0); DISPATCH(); }                       \
+            p->ftop = NIL;                                                \
+            RAISE(I);                                                     \
+        }                                                                 \
+        dst = r_;                                                         \
+        NEXTOP(name);                                                     \
     }
-    SWAPOUT;
-    Term r = tb_arith_add(p, a, (Term)A(2));
-    SWAPIN;
-    if (r == TB_NONE) {
-        if (A(0)) { I = LABEL(0); DISPATCH(); }
-        p->ftop = NIL;
-        RAISE(I);
-    }
-    XR(3) = r;
-    NEXTOP(i_increment_xx);
-}
-OPCASE(i_plus_xxx) {
-    Term a = XR(1), b = XR(2);
-    if (is_small(a) && is_small(b)) {
-        SWord z = small_val(a) + small_val(b);
-        if (fits_small(z)) { XR(3) = make_small(z); NEXTOP(i_plus_xxx); }
-    }
-    SWAPOUT;
-    Term r = tb_arith_add(p, a, b);
-    SWAPIN;
-    if (r == TB_NONE) {
-        if (A(0)) { I = LABEL(0); DISPATCH(); }
-        p->ftop = NIL;
-        RAISE(I);
-    }
-    XR(3) = r;
-    NEXTOP(i_plus_xxx);
-}
-OPCASE(i_increment) {
-    Term a = S(1);
-    if (is_small(a)) {
-        SWord z = small_val(a) + small_val((Term)A(2));
-        if (fits_small(z)) { D(3) = make_small(z); NEXTOP(i_increment); }
-    }
-    SWAPOUT;
-    Term r = tb_arith_add(p, a, (Term)A(2));
-    SWAPIN;
-    if (r == TB_NONE) {                    /* no BIF frame, as in ERTS */
-        if (A(0)) { I = LABEL(0); DISPATCH(); }
-        p->ftop = NIL;
-        RAISE(I);
-    }
-    D(3) = r;
-    NEXTOP(i_increment);
-}
+PLUS_NOFRAME(i_increment_xx, XR(1), (Term)A(2), XR(3))
+PLUS_NOFRAME(i_plus_xxx, XR(1), XR(2), XR(3))
+PLUS_NOFRAME(i_increment, S(1), (Term)A(2), D(3))
+#undef PLUS_NOFRAME
 
-/* Inline guard BIFs: the BIF export is kept for the error's MFA. */
 OPCASE(i_element) {
     Term n = S(2), t = S(3);
     if (is_small(n) && is_tuple(t)) {
