@@ -4,6 +4,7 @@
 #include "atom.h"
 #include "interp.h"
 #include <stdio.h>
+#include <string.h>
 
 #define MAX_ARGS 255
 
@@ -81,7 +82,13 @@ const UWord *tb_undefined_function(TbProcess *p, TbExport *e) {
     char err[256];
     if (!tb_module_find(e->module)) tb_code_ensure_loaded(e->module, err, sizeof err);
     if (tb_export_defined(e)) return e->code;
-    return raise(p, AM(undef), tb_make_mfa_args(p, e->module, e->function, e->arity, p->x));
+    /* {M,F,Args,[]}: an explicit empty location (no error_info, as in ERTS) */
+    Term mfa = tb_make_mfa_args(p, e->module, e->function, e->arity, p->x);
+    Term *hp = tb_halloc(p, 5);
+    hp[0] = make_arityval(4);
+    memcpy(hp + 1, tuple_val(mfa) + 1, 3 * sizeof(Term));
+    hp[4] = NIL;
+    return raise(p, AM(undef), make_boxed(hp));
 }
 
 bool tb_is_function2(Term f, Term arity) {

@@ -232,7 +232,8 @@ Term tb_build_stacktrace(TbProcess *p, Term raw) {
                 first_pc = 5;
             }
         }
-        if (first_pc == 4) loc = error_info_for(top[1]);
+        if (tuple_arity(t[3]) == 4) loc = top[4];            /* location given (undef) */
+        else if (first_pc == 4) loc = error_info_for(top[1]);
         Term *hp = tb_halloc(p, 5);
         hp[0] = make_arityval(4); hp[1] = top[1]; hp[2] = top[2]; hp[3] = top[3];
         hp[4] = loc;
