@@ -3,6 +3,7 @@
 
 OPCASE(bs_create_bin) {
     UWord n = A(5);
+    ENSURE(A(1) + SUB_BIN_WORDS + PROC_BIN_WORDS, A(2));   /* the compiler's Alloc, as ERTS */
     SWAPOUT;
     Term r = tb_bs_create(p, &A(6), n, x, E, (unsigned)A(3));
     SWAPIN;

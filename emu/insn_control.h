@@ -32,8 +32,11 @@ OPCASE(on_load) NEXTOP(on_load);
 
 OPCASE(i_call_bif) {
     /* BIF calls keep the caller's frame (ERTS does the same), so the
-     * stacktrace shows the calling function and line. */
+     * stacktrace shows the calling function and line.  A call is a GC point
+     * with the arguments live: leave the BIF some heap so that small results
+     * don't go to fragments. */
     TbExport *e = (TbExport *)A(0);
+    ENSURE(TB_BIF_HEAP_RESERVE, (int)e->arity);
     SWAPOUT;
     Term r = e->bif(p, x);
     SWAPIN;

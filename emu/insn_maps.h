@@ -1,9 +1,12 @@
 /* insn_maps.h — map construction, update and matching.  Included in interp.c. */
 
+/* Room first (as ERTS, collecting with the live X registers), so the map
+ * code allocates on the heap rather than in fragments. */
 #define PUT_MAP(name, exact) OPCASE(name) {                               \
-        UWord n_ = A(3);                                                  \
+        UWord n_ = A(4);                                                  \
         Term kv_[n_ ? n_ : 1];                                            \
-        for (UWord i_ = 0; i_ < n_; i_++) kv_[i_] = SRC(A(4 + i_));        \
+        if (is_map(S(1))) ENSURE(tb_map_put_need(S(1), n_ / 2), A(3));       \
+        for (UWord i_ = 0; i_ < n_; i_++) kv_[i_] = SRC(A(5 + i_));        \
         Term m_ = S(1);                                                   \
         SWAPOUT;                                                          \
         Term r_ = tb_map_put_many(p, m_, kv_, n_ / 2, exact);             \

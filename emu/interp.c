@@ -80,6 +80,9 @@ int tb_op_from_addr(UWord w) {
         }                                                           \
     } while (0)
 
+/* Free heap words guaranteed to a BIF called through call_ext. */
+#define TB_BIF_HEAP_RESERVE 64
+
 /* Raise: record where, then find a handler. */
 #define RAISE(pc) do { fail_pc = (pc); goto handle_error; } while (0)
 #define ERROR(reason) do { p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = (reason); p->ftop = NIL; RAISE(I); } while (0)

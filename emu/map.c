@@ -345,7 +345,7 @@ static void iter_init(TbMapIter *it, Term map, bool reverse) {
     Term *node = boxed_val(map);
     it->sp = 0;
     it->st[0].slots = tb_hamt_slots(node);
-    it->st[0].n = (int)__builtin_popcount(tb_hamt_bitmap(node));
+    it->st[0].n = (int)tb_popcount(tb_hamt_bitmap(node));
     it->st[0].pos = reverse ? it->st[0].n - 1 : 0;
 }
 
@@ -375,7 +375,7 @@ bool tb_map_iter_next(TbMapIter *it, Term *k, Term *v) {
         Term *node = boxed_val(s);
         it->sp = ++sp;
         it->st[sp].slots = tb_hamt_slots(node);
-        it->st[sp].n = (int)__builtin_popcount(tb_hamt_bitmap(node));
+        it->st[sp].n = (int)tb_popcount(tb_hamt_bitmap(node));
         it->st[sp].pos = it->reverse ? it->st[sp].n - 1 : 0;
     }
     return false;
@@ -423,7 +423,7 @@ bool tb_map_eq_exact(Term a, Term b) {
     /* equal key sets give identical tries: compare node by node */
     Term *na = boxed_val(a), *nb = boxed_val(b);
     if (na[1] != nb[1] || (tb_hamt_is_head(na) && na[2] != nb[2])) return false;
-    unsigned n = (unsigned)__builtin_popcount(tb_hamt_bitmap(na));
+    unsigned n = (unsigned)tb_popcount(tb_hamt_bitmap(na));
     const Term *sa = tb_hamt_slots(na), *sb = tb_hamt_slots(nb);
     for (unsigned i = 0; i < n; i++) {
         Term x = sa[i], y = sb[i];
@@ -564,7 +564,7 @@ Term tb_map_next(TbProcess *p, Term path, Term map, Term acc) {
     for (unsigned lvl = 0;; lvl++) {
         if (sp == HAMT_PATH_MAX) return TB_NONE;
         Term *nd = boxed_val(node);
-        unsigned n = (unsigned)__builtin_popcount(tb_hamt_bitmap(nd));
+        unsigned n = (unsigned)tb_popcount(tb_hamt_bitmap(nd));
         UWord d = lvl / PATH_PER_WORD;
         unsigned e = d < ndig ? (unsigned)(digits[d] >> (4 * (lvl % PATH_PER_WORD))) & 0xf : 0;
         if (e >= n) return TB_NONE;
@@ -600,7 +600,7 @@ Term tb_map_next(TbProcess *p, Term path, Term map, Term acc) {
         Term *nd = boxed_val(s);
         st[sp].slots = tb_hamt_slots(nd);
         st[sp].idx = 0;
-        st[sp].n = (unsigned)__builtin_popcount(tb_hamt_bitmap(nd));
+        st[sp].n = (unsigned)tb_popcount(tb_hamt_bitmap(nd));
         sp++;
     }
 #undef EMIT

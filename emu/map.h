@@ -50,6 +50,14 @@
 #include "process.h"
 #include "print.h"
 
+/* Popcount without a libgcc call (baseline x86-64 has no POPCNT). */
+static inline unsigned tb_popcount(unsigned x) {
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+    return (x * 0x01010101u) >> 24;
+}
+
 #define TB_HAMT_HEAD_FLAG 0x10000u
 #define TB_HAMT_MAX_SLOTS 16
 
@@ -85,6 +93,11 @@ Term tb_map_merge(TbProcess *p, Term a, Term b);
 /* put_map_assoc / put_map_exact: kv holds n key/value pairs, later wins.
  * Raises (returns TB_NONE, p->fvalue set, freason left to the caller):
  * {badmap,Map} if map is not a map; exact and a key missing: {badkey,K}. */
+/* Heap words a put of `pairs` keys may need (an upper bound). */
+static inline UWord tb_map_put_need(Term map, UWord pairs) {
+    if (is_flatmap(map)) return 2 * (((TbFlatMap *)boxed_val(map))->size + pairs) + 8;
+    return 160 * pairs + 8;    /* a path of HAMT nodes per new key */
+}
 Term tb_map_put_many(TbProcess *p, Term map, const Term *kv, size_t n, bool exact);
 
 /* ---- lists, in ERTS's maps:to_list order ---- */

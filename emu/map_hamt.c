@@ -8,7 +8,7 @@
 
 #define HAMT_MAX_DEPTH 256          /* 32 chunks of 8 levels: more is a broken hash */
 
-static inline unsigned popc(unsigned x) { return (unsigned)__builtin_popcount(x); }
+static inline unsigned popc(unsigned x) { return tb_popcount(x); }
 
 /* Hash bits for `lvl` from those of lvl-1 (rehash at each new chunk). */
 static inline uint32_t next_hx(uint32_t hx, unsigned lvl, Term key) {

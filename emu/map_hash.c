@@ -124,7 +124,7 @@ static uint32_t hash_from(Term t, uint32_t hash) {
                     hash = h1(hash, (uint32_t)size, HCONST_16);
                     if (size == 0) goto pop;
                 }
-                unsigned n = (unsigned)__builtin_popcount(tb_hamt_bitmap(node));
+                unsigned n = (unsigned)tb_popcount(tb_hamt_bitmap(node));
                 const Term *sl = tb_hamt_slots(node);
                 for (unsigned i = 0; i < n; i++) {
                     if (is_list(sl[i])) {

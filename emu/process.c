@@ -41,7 +41,10 @@ Term *tb_halloc_slow(TbProcess *p, size_t n) {
         f->used += n;
         return hp;
     }
-    size_t sz = n < 512 ? 512 : n;
+    /* fragments grow geometrically so BIF-heavy loops don't malloc per call */
+    size_t sz = f ? 2 * f->size : 512;
+    if (sz > ((size_t)1 << 20)) sz = (size_t)1 << 20;
+    if (sz < n) sz = n;
     f = malloc(sizeof *f + sz * sizeof(Term));
     if (!f) abort();             /* out of memory: ERTS aborts too */
     f->next = p->frags;
