@@ -1,6 +1,7 @@
 /* bif_lists.c — list BIFs of erlang and lists. */
 #include "bif.h"
 #include "../emu/compare.h"
+#include "../emu/hash.h"
 #include <stdlib.h>
 
 BIF_DECL(bif_length_1) {
@@ -47,8 +48,18 @@ BIF_DECL(bif_append_2) {
     return r;
 }
 
+/* A multiset of B's elements (=:=), so A -- B is linear, not |A|x|B|. */
+typedef struct { Term t; uint32_t hash; UWord count; } Slot;
+
+static Slot *ms_find(Slot *tab, UWord mask, Term t, uint32_t h) {
+    for (UWord i = h & mask;; i = (i + 1) & mask) {
+        Slot *s = &tab[i];
+        if (s->t == TB_NONE || (s->hash == h && (s->t == t || tb_eq_exact(s->t, t)))) return s;
+    }
+}
+
 BIF_DECL(bif_subtract_2) {
-    /* Remove the first occurrence of each element of B from A. */
+    /* Remove the first occurrence in A of each element of B. */
     UWord na = 0, nb = 0;
     Term t;
     for (t = args[0]; is_list(t); t = CDR(list_val(t))) na++;
@@ -56,21 +67,32 @@ BIF_DECL(bif_subtract_2) {
     for (t = args[1]; is_list(t); t = CDR(list_val(t))) nb++;
     if (t != NIL) BADARG(p);
     if (na == 0 || nb == 0) return args[0];
-    Term *a = malloc(na * sizeof(Term));
-    UWord i = 0;
-    for (t = args[0]; is_list(t); t = CDR(list_val(t))) a[i++] = CAR(list_val(t));
+    UWord cap = 16;
+    while (cap < 2 * nb) cap *= 2;
+    Slot *tab = calloc(cap, sizeof *tab);
+    Term *keep = malloc(na * sizeof(Term));
+    if (!tab || !keep) abort();
     for (t = args[1]; is_list(t); t = CDR(list_val(t))) {
         Term e = CAR(list_val(t));
-        for (UWord j = 0; j < na; j++)
-            if (a[j] != TB_NONE && (a[j] == e || tb_eq_exact(a[j], e))) { a[j] = TB_NONE; break; }
+        uint32_t h = tb_make_hash2(e);
+        Slot *s = ms_find(tab, cap - 1, e, h);
+        if (s->t == TB_NONE) { s->t = e; s->hash = h; }
+        s->count++;
     }
-    Term *hp = tb_halloc(p, 2 * na);
+    UWord k = 0;
+    for (t = args[0]; is_list(t); t = CDR(list_val(t))) {
+        Term e = CAR(list_val(t));
+        Slot *s = ms_find(tab, cap - 1, e, tb_make_hash2(e));
+        if (s->t != TB_NONE && s->count > 0) { s->count--; continue; }
+        keep[k++] = e;
+    }
+    Term *hp = tb_halloc(p, 2 * k);
     Term res = NIL;
-    for (UWord j = na; j-- > 0;) {
-        if (a[j] == TB_NONE) continue;
-        hp[0] = a[j]; hp[1] = res; res = make_list(hp); hp += 2;
+    for (UWord j = k; j-- > 0;) {
+        hp[0] = keep[j]; hp[1] = res; res = make_list(hp); hp += 2;
     }
-    free(a);
+    free(tab);
+    free(keep);
     return res;
 }
 
