@@ -11,6 +11,20 @@ OPCASE(swap) {
     D(1) = t;
     NEXTOP(swap);
 }
+OPCASE(get_list_xxx) {
+    Term *c = list_val(XR(0));
+    Term h = CAR(c), t = CDR(c);
+    XR(1) = h;
+    XR(2) = t;
+    NEXTOP(get_list_xxx);
+}
+OPCASE(get_list_xxy) {
+    Term *c = list_val(XR(0));
+    Term h = CAR(c), t = CDR(c);
+    XR(1) = h;
+    YR(2) = t;
+    NEXTOP(get_list_xxy);
+}
 OPCASE(get_list) {
     Term *c = list_val(S(0));
     Term h = CAR(c), t = CDR(c);
@@ -25,6 +39,20 @@ OPCASE(get_tuple_element) { D(2) = tuple_val(S(0))[A(1) + 1]; NEXTOP(get_tuple_e
 OPCASE(set_tuple_element) {
     tuple_val(S(1))[A(2) + 1] = S(0);
     NEXTOP(set_tuple_element);
+}
+OPCASE(put_list_xxx) {
+    HTOP[0] = XR(0);
+    HTOP[1] = XR(1);
+    XR(2) = make_list(HTOP);
+    HTOP += 2;
+    NEXTOP(put_list_xxx);
+}
+OPCASE(put_list_yxx) {
+    HTOP[0] = YR(0);
+    HTOP[1] = XR(1);
+    XR(2) = make_list(HTOP);
+    HTOP += 2;
+    NEXTOP(put_list_yxx);
 }
 OPCASE(put_list) {
     Term *hp = HTOP;
