@@ -1,0 +1,53 @@
+%% More of the stock stdlib running unmodified: each line exercises a module
+%% (pure Erlang) through the interpreter, GC, maps, binaries and BIFs.
+-module(stdlib_more).
+-export([main/0]).
+
+d(T) -> erlang:display(T).
+
+main() ->
+    rand:seed(exsss, {7, 8, 9}),
+    R = [rand:uniform(1000) || _ <- lists:seq(1, 2000)],
+    d(lists:sublist(lists:sort(R), 10)),
+    d(lists:sum(lists:usort(R))),
+    d(lists:sublist(lists:reverse(lists:sort(fun(A, B) -> A >= B end, R)), 5)),
+    d(base64:encode(<<"hello, tbeam world">>)),
+    d(base64:decode(<<"aGVsbG8sIHRiZWFtIHdvcmxk">>)),
+    d(binary:split(<<"a,b,,c">>, <<",">>, [global, trim_all])),
+    d(binary:replace(<<"abcabc">>, <<"b">>, <<"XY">>, [global])),
+    d(binary:encode_unsigned(1 bsl 70)),
+    d(binary:bin_to_list(<<"xyz">>)),
+    A = array:from_list(lists:seq(1, 100)),
+    d({array:size(A), array:get(42, A), array:sparse_size(array:set(500, x, A))}),
+    G = lists:foldl(fun(I, T) -> gb_trees:insert(I, I * I, T) end, gb_trees:empty(), lists:seq(1, 500)),
+    d({gb_trees:size(G), gb_trees:lookup(250, G), gb_trees:smallest(G), gb_trees:largest(G)}),
+    S = gb_sets:from_list(R),
+    d({gb_sets:size(S), gb_sets:is_member(17, S)}),
+    D = dict:from_list([{K, K + 1} || K <- lists:seq(1, 300)]),
+    d({dict:size(D), dict:fetch(123, D)}),
+    d(sets:size(sets:from_list(R, [{version, 2}]))),
+    d(calendar:gregorian_days_to_date(738000)),
+    d(calendar:date_to_gregorian_days({2024, 2, 29})),
+    d(calendar:day_of_the_week({2026, 11, 25})),
+    d(calendar:last_day_of_the_month(2024, 2)),
+    d(string:lexemes("  a  bb ccc ", " ")),
+    d(string:pad("x", 5, both, $*)),
+    d(string:slice("héllo wörld", 3, 5)),
+    d(string:find("hello world", "o w")),
+    d(string:casefold("ÄBC")),
+    d(unicode:characters_to_list(<<"déjà vu"/utf8>>)),
+    d(lists:flatten(lists:join(", ", ["a", "b", "c"]))),
+    d(lists:zipwith3(fun(X, Y, Z) -> X * Y + Z end, [1, 2], [3, 4], [5, 6])),
+    d(lists:foldr(fun(X, Acc) -> [X * 2 | Acc] end, [], lists:seq(1, 8))),
+    d(lists:ukeysort(1, [{b, 1}, {a, 2}, {b, 3}])),
+    d(lists:merge([[1, 4, 9], [2, 3, 10], [0]])),
+    d(lists:max(R) + lists:min(R)),
+    d(orddict:fetch(b, orddict:store(b, 2, orddict:new()))),
+    d(queue:to_list(queue:reverse(queue:from_list([1, 2, 3])))),
+    d(proplists:get_all_values(k, [{k, 1}, {j, 2}, {k, 3}])),
+    d(maps:groups_from_list(fun(X) -> X rem 3 end, lists:seq(1, 10))),
+    d(maps:fold(fun(K, V, Acc) -> Acc + K * V end, 0, maps:from_list([{I, I} || I <- lists:seq(1, 100)]))),
+    d(erlang:md5(term_to_binary(lists:seq(1, 1000)))),
+    d(io_lib:format("~.3f ~10.2e ~-6w| ~p", [math:pi(), 12345.678, 42, [1.5, <<"x">>, {1, 2}]])),
+    d(sofs:to_external(sofs:union(sofs:set([1, 2]), sofs:set([2, 3])))),
+    ok.
