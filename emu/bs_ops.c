@@ -35,7 +35,35 @@ static Term seg_error(TbProcess *p, TbBsErr err, const Seg *g) {
     return TB_NONE;
 }
 
+/* The accumulator idiom <<Acc/binary, Int:Size>>: append plus one small
+ * integer segment, without the general two-pass segment walk.  Returns
+ * TB_NONE when the general path must decide (including every error). */
+static Term append_int_fast(TbProcess *p, const UWord *list, Term *x, Term *E) {
+    Term type = (Term)list[0];
+    if ((type != AM(private_append) && type != AM(append)) || (Term)list[6] != AM(integer) || (Term)list[9] != NIL)
+        return TB_NONE;
+    Term val = src(list[10], x, E), size = src(list[11], x, E);
+    if (!is_small(val) || !is_small(size) || small_val(size) < 0) return TB_NONE;
+    UWord bits = (UWord)small_val(size) * list[8];
+    if (bits > 64) return TB_NONE;
+    TbBitWriter w;
+    TbBsErr err;
+    Term acc = src(list[4], x, E);
+    Term r = type == AM(private_append) ? tb_bs_private_append(p, acc, bits, list[2], &w, &err)
+                                        : tb_bs_append(p, acc, bits, list[2], &w, &err);
+    if (r == TB_NONE) return TB_NONE;      /* nothing changed: the general path reports it */
+    if (bits) {
+        tb_bs_put_integer(&w, val, bits, 0);
+        tb_bs_clear_tail(&w);
+    }
+    return r;
+}
+
 Term tb_bs_create(TbProcess *p, const UWord *list, UWord n, Term *x, Term *E, unsigned unit) {
+    if (n == 12) {
+        Term r = append_int_fast(p, list, x, E);
+        if (r != TB_NONE) return r;
+    }
     UWord nseg = n / 6, total = 0;
     Seg small[16], *segs = nseg <= 16 ? small : malloc(nseg * sizeof(Seg));
     Term result = TB_NONE;
