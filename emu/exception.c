@@ -110,7 +110,7 @@ Term tb_catch_value(TbProcess *p, Term cls, Term reason, Term raw) {
         hp = tb_halloc(p, 3);
     }
     hp[0] = make_arityval(2);
-    hp[1] = AM(exit) == cls ? tb_atom_cstr("EXIT") : tb_atom_cstr("EXIT");
+    hp[1] = AM(EXIT);
     hp[2] = reason;
     return make_boxed(hp);
 }
