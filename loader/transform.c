@@ -301,6 +301,34 @@ static int try_fusions(Loader *ld, int genop) {
     return 0;
 }
 
+/* String operands point into StrT: the bytes they name must lie inside it. */
+static bool strt_range_ok(Loader *ld, int64_t off, int64_t bytes) {
+    return off >= 0 && bytes >= 0 && (uint64_t)off + (uint64_t)bytes <= ld->b->strings.len;
+}
+
+static int rule_match_string(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    if (n != 4 || args[2].kind != TB_ARG_U || args[3].kind != TB_ARG_U ||
+        !strt_range_ok(ld, args[3].val, (args[2].val + 7) / 8))
+        return tb_load_fail(ld, "string operand outside StrT");
+    return tb_emit_generic(ld, genop, args, n);
+}
+
+/* bs_create_bin: `string` segments name StrT bytes (value = offset, size = bytes). */
+static int rule_create_bin(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    if (n >= 6 && args[5].kind == TB_ARG_LIST) {
+        const TbGenArg *l = &args[6];
+        for (int64_t i = 0; i + 6 <= args[5].val; i += 6) {
+            Term type;
+            if (!tb_arg_const(ld, &l[i], &type)) return tb_load_fail(ld, "bad segment type");
+            if (type != AM(string)) continue;
+            if (l[i + 4].kind != TB_ARG_U || l[i + 5].kind != TB_ARG_I ||
+                !strt_range_ok(ld, l[i + 4].val, l[i + 5].val))
+                return tb_load_fail(ld, "string segment outside StrT");
+        }
+    }
+    return tb_emit_generic(ld, genop, args, n);
+}
+
 typedef int (*RuleFn)(Loader *, int, const TbGenArg *, unsigned);
 static const struct { int genop; RuleFn fn; } rules[] = {
     {GENOP_label, rule_label},
@@ -316,6 +344,8 @@ static const struct { int genop; RuleFn fn; } rules[] = {
     {GENOP_is_eq, rule_compare}, {GENOP_is_ne, rule_compare},
     {GENOP_is_function2, rule_is_function2},
     {GENOP_call_fun, rule_call_fun},
+    {GENOP_bs_match_string, rule_match_string},
+    {GENOP_bs_create_bin, rule_create_bin},
 };
 
 static RuleFn rule_for[TB_GENOP_MAX + 1];
