@@ -6,6 +6,18 @@
 #include <stdio.h>
 #include <sys/mman.h>
 
+/* Under LeakSanitizer the literal range is a root: binaries that only
+ * literals reference are reachable, not leaked. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/lsan_interface.h>
+#define TB_LSAN_ROOT(p, n) __lsan_register_root_region((p), (n))
+#endif
+#endif
+#ifndef TB_LSAN_ROOT
+#define TB_LSAN_ROOT(p, n) ((void)(p), (void)(n))
+#endif
+
 #define EXPORT_BUCKETS 16384
 static TbExport *exports[EXPORT_BUCKETS];
 static TbModule *modules;
@@ -87,6 +99,7 @@ Term *tb_literal_alloc(size_t words) {
         size *= 2;
         tb_lit_start = lit_top = lit_committed = (UWord)r;
         tb_lit_end = tb_lit_start + size;
+        TB_LSAN_ROOT(r, size);
     }
     UWord need = words * sizeof(Term);
     if (lit_top + need > tb_lit_end) { fputs("tbeam: literal area exhausted\n", stderr); abort(); }
@@ -122,4 +135,9 @@ TbFunEntry *tb_fun_entry_stub(Term module, uint32_t index, uint32_t old_index, u
     fe->index = index;
     fe->old_uniq = old_uniq;
     return fe;
+}
+
+UWord tb_literal_mark(void) { return lit_top; }
+void tb_literal_rewind(UWord mark) {
+    if (mark >= tb_lit_start && mark <= lit_top) lit_top = mark;
 }

@@ -43,8 +43,7 @@ typedef struct TbModule {
     unsigned nlines;
     Term *file_names;          /* atoms? no: literal strings per file index */
     unsigned nfiles;
-    Term *lit_area;            /* literal heap area, immutable, in the literal range */
-    size_t lit_words;
+    struct TbProcBin *lit_off_heap;   /* refc binaries referenced by the literals */
     Term attributes, compile_info;
     uint8_t *strings;          /* StrT copy: bs_match_string operands point here */
     uint8_t md5[16];
@@ -70,6 +69,9 @@ TbModule *tb_module_of_code(const UWord *pc);
 /* Literal areas live in one reserved address range so that "is this a literal?"
  * is a pair of compares (messages and GC share literals without copying). */
 Term *tb_literal_alloc(size_t words);
+/* Loading is single-threaded: a failed load rewinds the literal area to its mark. */
+UWord tb_literal_mark(void);
+void tb_literal_rewind(UWord mark);
 extern UWord tb_lit_start, tb_lit_end;
 static inline bool tb_is_literal_ptr(const void *p) { return (UWord)p - tb_lit_start < tb_lit_end - tb_lit_start; }
 #endif

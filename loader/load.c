@@ -13,6 +13,7 @@
 #include "../emu/gc.h"
 #include "../emu/etf.h"
 #include "../emu/big.h"
+#include "../emu/binary.h"
 #include "../bifs/bif.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,8 +96,7 @@ Term tb_make_literal(Loader *ld, Term t) {
     if (is_immed(t)) return t;
     UWord sz = tb_size_object(t);
     Term *hp = tb_literal_alloc(sz);
-    struct TbProcBin *oh = NULL;
-    return tb_copy_object(t, &hp, &oh);
+    return tb_copy_object(t, &hp, &ld->mod->lit_off_heap);
 }
 
 static bool is_const_kind(int k) {
@@ -360,6 +360,7 @@ TbModule *tb_load_module(const uint8_t *data, size_t len, Term expect, char *err
     ld.scratch = tb_process_new(4096);
     ld.mod = calloc(1, sizeof(TbModule));
     ld.label_off = malloc((b.label_count + 1) * sizeof(size_t));
+    UWord lit_mark = tb_literal_mark();
     for (uint32_t i = 0; i <= b.label_count; i++) ld.label_off[i] = SIZE_MAX;
     int rc = build_tables(&ld);
     if (!rc && expect != TB_NONE && ld.atoms[1] != expect)
@@ -380,6 +381,9 @@ TbModule *tb_load_module(const uint8_t *data, size_t len, Term expect, char *err
         if (!m->compile_info) m->compile_info = NIL;
         publish(&ld);
     } else {
+        /* nothing refers to this module's literals: give their space and binaries back */
+        tb_proc_bins_release(m->lit_off_heap);
+        tb_literal_rewind(lit_mark);
         free(ld.code);
         free(ld.lines);
         free(ld.func_starts);
