@@ -169,6 +169,17 @@ OPCASE(i_halt) {
 }
 
 /* ---- frames ---- */
+OPCASE(allocate_move_xy) {
+    ENSURE(A(0), A(1));
+    E -= A(0);
+    YR(3) = XR(2);
+    NEXTOP(allocate_move_xy);
+}
+OPCASE(move_xy_move_call) {
+    YR(1) = XR(0);
+    x[0] = S(2);
+    CALL(LABEL(3), I + W_move_xy_move_call);
+}
 OPCASE(allocate) {
     ENSURE(A(0), A(1));
     E -= A(0);

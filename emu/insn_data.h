@@ -40,6 +40,15 @@ OPCASE(set_tuple_element) {
     tuple_val(S(1))[A(2) + 1] = S(0);
     NEXTOP(set_tuple_element);
 }
+OPCASE(test_heap_put_list) {
+    ENSURE(A(0), A(1));
+    Term *hp = HTOP;
+    hp[0] = S(2);
+    hp[1] = S(3);
+    HTOP += 2;
+    D(4) = make_list(hp);
+    NEXTOP(test_heap_put_list);
+}
 OPCASE(put_list_xxx) {
     HTOP[0] = XR(0);
     HTOP[1] = XR(1);

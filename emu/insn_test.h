@@ -23,6 +23,12 @@ TEST(is_map, is_map(t_))
 #undef TEST
 
 OPCASE(is_nonempty_list_x) { if (!is_list(XR(1))) { I = LABEL(0); DISPATCH(); } NEXTOP(is_nonempty_list_x); }
+OPCASE(is_nonempty_list_allocate) {
+    if (!is_list(XR(1))) { I = LABEL(0); DISPATCH(); }
+    ENSURE(A(2), A(3));
+    E -= A(2);
+    NEXTOP(is_nonempty_list_allocate);
+}
 OPCASE(is_nonempty_list_get_list) {
     Term l = S(1);
     if (!is_list(l)) { I = LABEL(0); DISPATCH(); }

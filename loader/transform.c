@@ -262,6 +262,10 @@ static const struct Fusion {
     signed char eq_a, eq_b;      /* these two concatenated operands must be equal (0,0: none) */
 } fusions[] = {
     {{GENOP_is_nonempty_list, GENOP_get_list, 0}, OP_is_nonempty_list_get_list, 1, 2},
+    {{GENOP_is_nonempty_list, GENOP_allocate, 0}, OP_is_nonempty_list_allocate, 0, 0},
+    {{GENOP_allocate, GENOP_move, 0}, OP_allocate_move_xy, 0, 0},
+    {{GENOP_test_heap, GENOP_put_list, 0}, OP_test_heap_put_list, 0, 0},
+    {{GENOP_move, GENOP_move, GENOP_call}, OP_move_xy_move_call, 0, 0},
     {{GENOP_move, GENOP_deallocate, GENOP_return}, OP_move_deallocate_return, 0, 0},
     {{GENOP_move, GENOP_return, 0}, OP_move_return, 0, 0},
     {{GENOP_deallocate, GENOP_return, 0}, OP_deallocate_return, 0, 0},
@@ -354,7 +358,8 @@ int tb_transform(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
     if (!rule_for[GENOP_label])
         for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) rule_for[rules[i].genop] = rules[i].fn;
     if (genop <= 0 || genop > TB_GENOP_MAX) return tb_load_fail(ld, "unknown opcode %d", genop);
-    if (genop == GENOP_move || genop == GENOP_deallocate || genop == GENOP_is_nonempty_list) {
+    if (genop == GENOP_move || genop == GENOP_deallocate || genop == GENOP_is_nonempty_list ||
+        genop == GENOP_allocate || genop == GENOP_test_heap) {
         int k = try_fusions(ld, genop);
         if (k != 0) return k;
         /* a fusion that consumed nothing extra cannot happen: all are 2+ ops */
