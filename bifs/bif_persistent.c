@@ -12,12 +12,9 @@ typedef struct { Term key, value; uint32_t hash; } Entry;
 static Entry *tab;
 static size_t count, cap;
 
-static Term to_literal(Term t) {
-    if (is_immed(t)) return t;
-    Term *hp = tb_literal_alloc(tb_size_object(t));
-    struct TbProcBin *oh = NULL;
-    return tb_copy_object(t, &hp, &oh);
-}
+/* refc binaries referenced by stored values (never released yet) */
+static struct TbProcBin *lit_off_heap;
+static Term to_literal(Term t) { return tb_copy_to_literal(t, &lit_off_heap); }
 
 static Entry *find(Term key, uint32_t h) {
     for (size_t i = 0; i < count; i++)

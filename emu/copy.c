@@ -89,3 +89,9 @@ Term tb_copy_object(Term t, Term **hpp, TbProcBin **off_heap) {
     }
     return res;
 }
+
+Term tb_copy_to_literal(Term t, TbProcBin **off_heap) {
+    if (is_immed(t)) return t;
+    Term *hp = tb_literal_alloc(tb_size_object(t));
+    return tb_copy_object(t, &hp, off_heap);
+}

@@ -18,4 +18,7 @@ UWord tb_size_object(Term t);
 /* Copy a term to hp (which has tb_size_object(t) words); ProcBins get a new
  * reference and are linked on *off_heap.  Literals are shared. */
 Term tb_copy_object(Term t, Term **hp, struct TbProcBin **off_heap);
+/* A copy of t in the literal area (immediates as they are); refc binaries it
+ * references are linked on *off_heap. */
+Term tb_copy_to_literal(Term t, struct TbProcBin **off_heap);
 #endif

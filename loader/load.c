@@ -93,10 +93,7 @@ bool tb_arg_const(Loader *ld, const TbGenArg *a, Term *out) {
 
 /* Copy a term built on the scratch heap into the literal area. */
 Term tb_make_literal(Loader *ld, Term t) {
-    if (is_immed(t)) return t;
-    UWord sz = tb_size_object(t);
-    Term *hp = tb_literal_alloc(sz);
-    return tb_copy_object(t, &hp, &ld->mod->lit_off_heap);
+    return tb_copy_to_literal(t, &ld->mod->lit_off_heap);
 }
 
 static bool is_const_kind(int k) {
