@@ -15,5 +15,7 @@
 
 typedef struct TbBifInfo { const char *module, *function; unsigned arity; TbBifFn fn; } TbBifInfo;
 extern const TbBifInfo tb_bif_table[];
-void tb_bif_init(void);        /* creates export entries for every BIF */
+void tb_bif_init(void);
+/* Units per second of a named time unit (second, native, ...); 0 if not one. */
+UWord tb_time_unit_hz(Term unit);        /* creates export entries for every BIF */
 #endif

@@ -276,8 +276,8 @@ static Term scale_floor(TbProcess *p, int64_t v, const UWord *unit, size_t n) {
     return r;
 }
 
-/* Units per second of a time unit name; 0 if not one. */
-static UWord named_unit(Term u) {
+/* Units per second of a time unit name; 0 if not one (also bif_time.c). */
+UWord tb_time_unit_hz(Term u) {
     static const struct { const char *name; UWord hz; } units[] = {
         { "second", 1 }, { "millisecond", 1000 }, { "microsecond", 1000000 },
         { "nanosecond", 1000000000 }, { "native", 1000000000 }, { "perf_counter", 1000000000 },
@@ -294,7 +294,7 @@ static UWord named_unit(Term u) {
 BIF_DECL(bif_time_offset_1) {
     Term u = args[0];
     int64_t off = time_offset_ns();
-    UWord hz = named_unit(u);
+    UWord hz = tb_time_unit_hz(u);
     if (hz) return scale_floor(p, off, &hz, 1);
     if (is_small(u) && small_val(u) > 0) {
         hz = (UWord)small_val(u);

@@ -11,13 +11,9 @@ static int64_t now_ns(clockid_t c) {
 
 /* Units per second for a time unit term, 0 if invalid. */
 static int64_t unit_hz(Term u) {
-    if (u == tb_atom_cstr("second") || u == tb_atom_cstr("seconds")) return 1;
-    if (u == tb_atom_cstr("millisecond") || u == tb_atom_cstr("milli_seconds")) return 1000;
-    if (u == tb_atom_cstr("microsecond") || u == tb_atom_cstr("micro_seconds")) return 1000000;
-    if (u == tb_atom_cstr("nanosecond") || u == tb_atom_cstr("nano_seconds") ||
-        u == tb_atom_cstr("native") || u == tb_atom_cstr("perf_counter")) return 1000000000;
-    if (is_small(u) && small_val(u) > 0) return small_val(u);
-    return 0;
+    UWord hz = tb_time_unit_hz(u);
+    if (hz) return (int64_t)hz;
+    return is_small(u) && small_val(u) > 0 ? small_val(u) : 0;
 }
 
 static Term convert(TbProcess *p, int64_t ns, Term unit) {
