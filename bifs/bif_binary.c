@@ -1,5 +1,6 @@
 /* bif_binary.c — erlang module BIFs on binaries, iolists and atom names. */
 #include "bif.h"
+#include "../emu/utf8.h"
 #include "../emu/binary.h"
 #include "../emu/bits.h"
 #include <stdlib.h>
@@ -275,10 +276,7 @@ static int list_to_name(Term l, uint8_t *buf, size_t *len) {
         if (!is_small(h)) return NAME_BAD;
         SWord v = small_val(h);
         if (v < 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return NAME_BAD;
-        if (v < 0x80) buf[n++] = (uint8_t)v;
-        else if (v < 0x800) { buf[n++] = 0xC0 | (v >> 6); buf[n++] = 0x80 | (v & 0x3F); }
-        else if (v < 0x10000) { buf[n++] = 0xE0 | (v >> 12); buf[n++] = 0x80 | ((v >> 6) & 0x3F); buf[n++] = 0x80 | (v & 0x3F); }
-        else { buf[n++] = 0xF0 | (v >> 18); buf[n++] = 0x80 | ((v >> 12) & 0x3F); buf[n++] = 0x80 | ((v >> 6) & 0x3F); buf[n++] = 0x80 | (v & 0x3F); }
+        n += tb_utf8_encode((uint32_t)v, buf + n);
         l = CDR(c);
     }
     if (!is_nil(l)) return NAME_BAD;

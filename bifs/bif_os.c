@@ -1,6 +1,7 @@
 /* bif_os.c — os:getenv/putenv/unsetenv/getpid/env.  Strings are lists of
  * code points; the environment holds UTF-8. */
 #include "bif.h"
+#include "../emu/utf8.h"
 #include <stdlib.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -15,10 +16,7 @@ static bool to_utf8(Term l, char *buf, size_t cap) {
         if (!is_small(c) || small_val(c) < 1 || small_val(c) > 0x10FFFF) return false;
         SWord v = small_val(c);
         if (n + 5 >= cap) return false;
-        if (v < 0x80) buf[n++] = (char)v;
-        else if (v < 0x800) { buf[n++] = (char)(0xC0 | (v >> 6)); buf[n++] = (char)(0x80 | (v & 0x3F)); }
-        else if (v < 0x10000) { buf[n++] = (char)(0xE0 | (v >> 12)); buf[n++] = (char)(0x80 | ((v >> 6) & 0x3F)); buf[n++] = (char)(0x80 | (v & 0x3F)); }
-        else { buf[n++] = (char)(0xF0 | (v >> 18)); buf[n++] = (char)(0x80 | ((v >> 12) & 0x3F)); buf[n++] = (char)(0x80 | ((v >> 6) & 0x3F)); buf[n++] = (char)(0x80 | (v & 0x3F)); }
+        n += tb_utf8_encode((uint32_t)v, (uint8_t *)buf + n);
     }
     buf[n] = 0;
     return l == NIL;

@@ -7,6 +7,7 @@
  * from the failing element on, as ERTS builds it. */
 #include "bif.h"
 #include "../emu/binary.h"
+#include "../emu/utf8.h"
 #include <stdlib.h>
 
 typedef enum { ENC_UTF8, ENC_LATIN1, ENC_UTF16_BE, ENC_UTF16_LE, ENC_UTF32_BE, ENC_UTF32_LE } Enc;
@@ -165,13 +166,7 @@ static Term utf8_binary(TbProcess *p, const Cps *c) {
     for (size_t i = 0; i < c->n; i++) len += c->v[i] < 0x80 ? 1 : c->v[i] < 0x800 ? 2 : c->v[i] < 0x10000 ? 3 : 4;
     Term bin = tb_new_binary(p, NULL, len);
     uint8_t *o = tb_binary_bytes_for_write(bin);
-    for (size_t i = 0; i < c->n; i++) {
-        uint32_t v = c->v[i];
-        if (v < 0x80) *o++ = (uint8_t)v;
-        else if (v < 0x800) { *o++ = (uint8_t)(0xC0 | v >> 6); *o++ = (uint8_t)(0x80 | (v & 0x3F)); }
-        else if (v < 0x10000) { *o++ = (uint8_t)(0xE0 | v >> 12); *o++ = (uint8_t)(0x80 | ((v >> 6) & 0x3F)); *o++ = (uint8_t)(0x80 | (v & 0x3F)); }
-        else { *o++ = (uint8_t)(0xF0 | v >> 18); *o++ = (uint8_t)(0x80 | ((v >> 12) & 0x3F)); *o++ = (uint8_t)(0x80 | ((v >> 6) & 0x3F)); *o++ = (uint8_t)(0x80 | (v & 0x3F)); }
-    }
+    for (size_t i = 0; i < c->n; i++) o += tb_utf8_encode(c->v[i], o);
     return bin;
 }
 

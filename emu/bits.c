@@ -1,6 +1,7 @@
 /* bits.c — bit-level copying and the bit syntax runtime (construction,
  * appends, matching), following ERTS 25's erl_bits.c semantics. */
 #include "bits.h"
+#include "utf8.h"
 #include "atom.h"
 #include "big.h"
 #include <math.h>
@@ -365,11 +366,7 @@ TbBsErr tb_bs_put_utf8(TbBitWriter *w, Term cp) {
     uint8_t t[4];
     unsigned n;
     if (!valid_cp(cp)) return TB_BS_TYPE;
-    uint32_t v = (uint32_t)small_val(cp);
-    if (v < 0x80) { t[0] = (uint8_t)v; n = 1; }
-    else if (v < 0x800) { t[0] = 0xC0 | (v >> 6); t[1] = 0x80 | (v & 0x3F); n = 2; }
-    else if (v < 0x10000) { t[0] = 0xE0 | (v >> 12); t[1] = 0x80 | ((v >> 6) & 0x3F); t[2] = 0x80 | (v & 0x3F); n = 3; }
-    else { t[0] = 0xF0 | (v >> 18); t[1] = 0x80 | ((v >> 12) & 0x3F); t[2] = 0x80 | ((v >> 6) & 0x3F); t[3] = 0x80 | (v & 0x3F); n = 4; }
+    n = tb_utf8_encode((uint32_t)small_val(cp), t);
     wr_bytes(w, t, n);
     return TB_BS_OK;
 }
