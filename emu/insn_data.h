@@ -11,27 +11,19 @@ OPCASE(swap) {
     D(1) = t;
     NEXTOP(swap);
 }
-OPCASE(get_list_xxx) {
-    Term *c = list_val(XR(0));
-    Term h = CAR(c), t = CDR(c);
-    XR(1) = h;
-    XR(2) = t;
-    NEXTOP(get_list_xxx);
-}
-OPCASE(get_list_xxy) {
-    Term *c = list_val(XR(0));
-    Term h = CAR(c), t = CDR(c);
-    XR(1) = h;
-    YR(2) = t;
-    NEXTOP(get_list_xxy);
-}
-OPCASE(get_list) {
-    Term *c = list_val(S(0));
-    Term h = CAR(c), t = CDR(c);
-    D(1) = h;
-    D(2) = t;
-    NEXTOP(get_list);
-}
+/* One body per operand form: read head and tail before storing (a
+ * destination may be the source register). */
+#define GET_LIST(name, src, hd, tl) OPCASE(name) {                        \
+        Term *c_ = list_val(src);                                         \
+        Term h_ = CAR(c_), t_ = CDR(c_);                                  \
+        hd = h_;                                                          \
+        tl = t_;                                                          \
+        NEXTOP(name);                                                     \
+    }
+GET_LIST(get_list_xxx, XR(0), XR(1), XR(2))
+GET_LIST(get_list_xxy, XR(0), XR(1), YR(2))
+GET_LIST(get_list, S(0), D(1), D(2))
+#undef GET_LIST
 OPCASE(get_hd) { D(1) = CAR(list_val(S(0))); NEXTOP(get_hd); }
 OPCASE(get_tl) { D(1) = CDR(list_val(S(0))); NEXTOP(get_tl); }
 OPCASE(get_tuple_element_x) { XR(2) = tuple_val(XR(0))[A(1) + 1]; NEXTOP(get_tuple_element_x); }
@@ -40,37 +32,21 @@ OPCASE(set_tuple_element) {
     tuple_val(S(1))[A(2) + 1] = S(0);
     NEXTOP(set_tuple_element);
 }
-OPCASE(test_heap_put_list) {
-    ENSURE(A(0), A(1));
-    Term *hp = HTOP;
-    hp[0] = S(2);
-    hp[1] = S(3);
-    HTOP += 2;
-    D(4) = make_list(hp);
-    NEXTOP(test_heap_put_list);
-}
-OPCASE(put_list_xxx) {
-    HTOP[0] = XR(0);
-    HTOP[1] = XR(1);
-    XR(2) = make_list(HTOP);
-    HTOP += 2;
-    NEXTOP(put_list_xxx);
-}
-OPCASE(put_list_yxx) {
-    HTOP[0] = YR(0);
-    HTOP[1] = XR(1);
-    XR(2) = make_list(HTOP);
-    HTOP += 2;
-    NEXTOP(put_list_yxx);
-}
-OPCASE(put_list) {
-    Term *hp = HTOP;
-    hp[0] = S(0);
-    hp[1] = S(1);
-    HTOP += 2;
-    D(2) = make_list(hp);
-    NEXTOP(put_list);
-}
+/* Room was reserved by test_heap (fused in, or the one before). */
+#define PUT_LIST(name, reserve, hd, tl, dst) OPCASE(name) {               \
+        reserve;                                                          \
+        Term *hp_ = HTOP;                                                 \
+        hp_[0] = hd;                                                      \
+        hp_[1] = tl;                                                      \
+        HTOP += 2;                                                        \
+        dst = make_list(hp_);                                             \
+        NEXTOP(name);                                                     \
+    }
+PUT_LIST(test_heap_put_list, ENSURE(A(0), A(1)), S(2), S(3), D(4))
+PUT_LIST(put_list_xxx, (void)0, XR(0), XR(1), XR(2))
+PUT_LIST(put_list_yxx, (void)0, YR(0), XR(1), XR(2))
+PUT_LIST(put_list, (void)0, S(0), S(1), D(2))
+#undef PUT_LIST
 OPCASE(put_tuple2) {
     UWord n = A(1);
     Term *hp = HTOP;
