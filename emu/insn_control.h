@@ -2,7 +2,6 @@
 
 OPCASE(i_func_info) {
     /* No clause matched: function_clause with the MFA and the arguments. */
-    p->current_mfa = I + 1;
     p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE;
     p->fvalue = AM(function_clause);
     SWAPOUT;
@@ -56,9 +55,6 @@ OPCASE(i_bif_stub) {
     Term r = e->bif(p, x);
     SWAPIN;
     if (r == TB_NONE) {
-        if (p->freason == TB_TRAP) {          /* BIF continues as Erlang/C code at p->i */
-            I = p->i; DISPATCH();
-        }
         SWAPOUT;
         p->ftop = tb_bif_top(p, e->module, e->function, e->arity, x);
         SWAPIN;

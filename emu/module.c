@@ -50,11 +50,6 @@ TbExport *tb_export_get(Term m, Term f, unsigned a) {
     return e;
 }
 
-void tb_export_each(void (*fn)(TbExport *, void *), void *arg) {
-    for (unsigned i = 0; i < EXPORT_BUCKETS; i++)
-        for (TbExport *e = exports[i]; e; e = e->next) fn(e, arg);
-}
-
 TbModule *tb_module_find(Term name) {
     for (TbModule *m = modules; m; m = m->next)
         if (m->name == name) return m;

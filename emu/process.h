@@ -14,7 +14,6 @@
 #define EXC_CLASS_THROW 3
 #define EXC_CLASS_MASK  3
 #define EXC_SAVE_TRACE  4      /* build a stacktrace for this exception */
-#define TB_TRAP         16     /* not an error: the BIF continues at p->i (e.g. apply) */
 #define TB_NO_BIF_FRAME 64     /* error/throw/exit BIFs: no {erlang,F,Args} frame on top */
 #define EXC_RERAISE     32     /* keep p->ftrace: raise/raw_raise of a caught exception */
 
@@ -56,8 +55,6 @@ typedef struct TbProcess {
     Term fvalue;
     Term ftrace;               /* raw stacktrace (see emu/exception.c) */
     Term ftop;                 /* {M,F,Args} of a failing BIF/function_clause, or NIL */
-    const UWord *fail_i;       /* instruction that raised */
-    const UWord *current_mfa;  /* {M,F,A} words of the function raising function_clause */
     UWord catches;             /* active catch frames */
 
     TbMessage *msg_first, **msg_last, **msg_save;
@@ -68,7 +65,6 @@ typedef struct TbProcess {
     Term seq_token;
     UWord flags;
     struct TbScheduler *sched;
-    Term exit_reason;
 } TbProcess;
 
 /* Words for heap+stack at spawn, like ERTS's 233 minimum heap. */
@@ -85,10 +81,6 @@ static inline Term *tb_halloc(TbProcess *p, size_t n) {
     Term *hp = p->htop;
     if ((size_t)(p->stop - hp) > n) { p->htop = hp + n; return hp; }
     return tb_halloc_slow(p, n);
-}
-/* Give back the unused tail of the last tb_halloc (only if still at htop). */
-static inline void tb_hrelease(TbProcess *p, Term *start, Term *end) {
-    if (p->htop == end) p->htop = start;
 }
 
 /* Garbage collection (emu/gc.c): make room for `need` words keeping `live` X registers. */
