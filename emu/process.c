@@ -1,10 +1,13 @@
 /* process.c — process creation, destruction and heap fragments. */
 #include "process.h"
 #include <stdlib.h>
+#include <string.h>
 
 TbProcess *tb_process_new(size_t heap_words) {
-    TbProcess *p = calloc(1, sizeof *p);
+    /* x[] is cache-line aligned (process.h): calloc only promises 16 bytes */
+    TbProcess *p = aligned_alloc(64, (sizeof *p + 63) & ~(size_t)63);
     if (!p) return NULL;
+    memset(p, 0, sizeof *p);
     if (heap_words < TB_MIN_HEAP) heap_words = TB_MIN_HEAP;
     p->heap = malloc(heap_words * sizeof(Term));
     if (!p->heap) { free(p); return NULL; }

@@ -43,7 +43,7 @@ typedef struct TbProcess {
     struct TbProcBin *off_heap;/* ProcBins on this heap, swept after GC */
     UWord off_heap_bytes;      /* binary virtual heap: triggers GC */
 
-    Term x[TB_MAX_X];
+    Term x[TB_MAX_X] __attribute__((aligned(64)));   /* registers start a cache line */
     double fr[TB_MAX_FLOAT_REGS];
     int arity;                 /* live X registers when swapped out */
     const UWord *i;            /* next instruction when swapped out */
