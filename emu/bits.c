@@ -514,6 +514,27 @@ Term tb_bs_private_append(TbProcess *p, Term bin, UWord extra_bits, UWord unit, 
     return tb_bs_append(p, bin, extra_bits, unit, w, err);
 }
 
+/* <<Acc/binary, V:Bits>> (Bits a multiple of 8, at most 64, big-endian) on a
+ * private accumulator whose buffer still has room: the comprehension case,
+ * in one step.  TB_NONE when the general path must do it. */
+Term tb_bs_private_append_bytes(TbProcess *p, Term acc, uint64_t v, UWord bits) {
+    if (!is_boxed_sub(acc, HDR_SUB_SUB_BIN)) return TB_NONE;
+    TbSubBin *sb = (TbSubBin *)boxed_val(acc);
+    TbProcBin *pb = appendable(sb);
+    if (!pb) return TB_NONE;
+    UWord end = sb->bitoffs + sb->bitsize;
+    if ((end | sb->bitsize | bits) & 7) return TB_NONE;
+    size_t need = (end + bits) >> 3;
+    if (need > pb->val->orig_size) return TB_NONE;
+    uint8_t *d = pb->bytes + (end >> 3);
+    for (unsigned i = (unsigned)(bits >> 3); i-- > 0; v >>= 8) d[i] = (uint8_t)v;
+    p->off_heap_bytes += need - pb->size;
+    pb->size = need;
+    pb->flags = TB_PB_WRITABLE | TB_PB_ACTIVE_WRITER | ((end + bits) << TB_PB_END_SHIFT);
+    sb->bitsize += bits;
+    return acc;
+}
+
 Term tb_bs_init_writable(TbProcess *p, Term size) {
     size_t cap = 1024;
     if (is_small(size) && small_val(size) >= 0) cap = (size_t)small_val(size);

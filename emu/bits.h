@@ -101,6 +101,8 @@ Term tb_bs_append(TbProcess *p, Term bin, UWord extra_bits, UWord unit, TbBitWri
  * earlier private_append and is only referenced from here, so the sub binary
  * is grown and returned in place.  Falls back to tb_bs_append otherwise. */
 Term tb_bs_private_append(TbProcess *p, Term bin, UWord extra_bits, UWord unit, TbBitWriter *w, TbBsErr *err);
+/* Fast path of the above for whole big-endian bytes when the buffer has room; else TB_NONE. */
+Term tb_bs_private_append_bytes(TbProcess *p, Term acc, uint64_t v, UWord bits);
 /* bs_init_writable: an empty writable binary with room for `size` bytes
  * (1024 if size is not a non-negative small). */
 Term tb_bs_init_writable(TbProcess *p, Term size);

@@ -46,9 +46,13 @@ static Term append_int_fast(TbProcess *p, const UWord *list, Term *x, Term *E) {
     if (!is_small(val) || !is_small(size) || small_val(size) < 0) return TB_NONE;
     UWord bits = (UWord)small_val(size) * list[8];
     if (bits > 64) return TB_NONE;
+    Term acc = src(list[4], x, E);
+    if (type == AM(private_append) && !(bits & 7) && bits && (list[2] == 1 || list[2] == 8)) {
+        Term r = tb_bs_private_append_bytes(p, acc, (uint64_t)small_val(val), bits);
+        if (r != TB_NONE) return r;
+    }
     TbBitWriter w;
     TbBsErr err;
-    Term acc = src(list[4], x, E);
     Term r = type == AM(private_append) ? tb_bs_private_append(p, acc, bits, list[2], &w, &err)
                                         : tb_bs_append(p, acc, bits, list[2], &w, &err);
     if (r == TB_NONE) return TB_NONE;      /* nothing changed: the general path reports it */

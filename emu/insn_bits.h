@@ -77,7 +77,9 @@ OPCASE(bs_test_tail2) {
 }
 OPCASE(bs_test_unit) {
     TbMatchState *ms = MS(1);
-    if ((ms->size - ms->offset) % A(2) != 0) { I = LABEL(0); DISPATCH(); }
+    UWord left_ = ms->size - ms->offset, u_ = A(2);
+    /* units are nearly always powers of two: no division then */
+    if ((u_ & (u_ - 1)) ? left_ % u_ != 0 : (left_ & (u_ - 1)) != 0) { I = LABEL(0); DISPATCH(); }
     NEXTOP(bs_test_unit);
 }
 OPCASE(bs_match_string) {
