@@ -15,15 +15,15 @@ void tb_bif_init(void) {
         const TbBifInfo *b = &tb_bif_table[i];
         TbExport *e = tb_export_get(tb_atom_cstr(b->module), tb_atom_cstr(b->function), b->arity);
         e->bif = b->fn;
-        e->stub[2] = tb_op_addr[OP_i_bif_stub];
-        e->stub[3] = (UWord)e;
-        e->code = &e->stub[2];
+        e->stub[4] = tb_op_addr[OP_i_bif_stub];
+        e->stub[5] = (UWord)e;
+        e->code = &e->stub[4];
     }
     /* apply/2,3 are instructions, not C functions */
     TbExport *a3 = tb_export_get(AM(erlang), AM(apply), 3);
-    a3->stub[2] = tb_op_addr[OP_i_apply_list_only];
-    a3->code = &a3->stub[2];
+    a3->stub[4] = tb_op_addr[OP_i_apply_list_only];
+    a3->code = &a3->stub[4];
     TbExport *a2 = tb_export_get(AM(erlang), AM(apply), 2);
-    a2->stub[2] = tb_op_addr[OP_i_apply_fun_only];
-    a2->code = &a2->stub[2];
+    a2->stub[4] = tb_op_addr[OP_i_apply_fun_only];
+    a2->code = &a2->stub[4];
 }

@@ -325,7 +325,6 @@ BIF_DECL(bif_bump_reductions_1) {
 }
 
 /* Single scheduler for now: nothing else could run. */
-BIF_DECL(bif_yield_0) { (void)p; (void)args; return AM_true; }
 
 BIF_DECL(bif_display_nl_0) {
     (void)p; (void)args;

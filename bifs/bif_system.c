@@ -1,5 +1,5 @@
 /* bif_system.c — system_info/1, system_flag/2, statistics/1, process_flag/2,
- * pre_loaded/0, loaded/0, group_leader/0, is_process_alive/1.
+ * pre_loaded/0, loaded/0.
  *
  * Values are ERTS 25's where they do not depend on the machine, and the
  * truth about tbeam otherwise: one normal scheduler (plus ERTS's nominal
@@ -8,14 +8,14 @@
  * items that need subsystems tbeam does not have yet (process/port/ETS
  * tables, allocators, cpu topology, check_io...) are badarg too for now.
  *
- * Process flags live in p->flags (layout below; the lead may move it to
- * process.h).  Global GC defaults are the tb_sys_* variables, meant for
+ * Process flags live in p->flags (layout in emu/process.h).  Global GC defaults are the tb_sys_* variables, meant for
  * spawn; tb_backtrace_depth for stacktraces. */
 #define _GNU_SOURCE                             /* sched_getaffinity, CPU_COUNT */
 #include "bif.h"
 #include "../emu/binary.h"
 #include "../emu/map.h"
 #include "../emu/big.h"
+#include "../emu/scheduler.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -31,17 +31,6 @@ TbModule *tb_module_first(void);               /* emu/module.c */
 #define CONTEXT_REDS 4000
 #define MAX_BACKTRACE_SIZE 64
 
-/* ---- p->flags layout ---- */
-#ifndef TB_PF_TRAP_EXIT
-#define TB_PF_TRAP_EXIT        ((UWord)1 << 0)
-#define TB_PF_SENSITIVE        ((UWord)1 << 1)
-#define TB_PF_OFF_HEAP_MSGQ    ((UWord)1 << 2)
-#define TB_PF_PRIO_SHIFT       3      /* 2 bits: 0 normal, 1 low, 2 high, 3 max */
-#define TB_PF_SCHED_BOUND      ((UWord)1 << 5)
-#define TB_PF_SAVE_CALLS_SHIFT 8      /* 14 bits: 0..10000 */
-#define TB_PF_VHEAP_SHIFT      24     /* 8 bits: heap_sizes index + 1 of min_bin_vheap_size; 0 = default */
-#define TB_PF_EH_SHIFT         32     /* error_handler atom index + 1; 0 = error_handler */
-#endif
 
 /* ---- global defaults (system_flag/2) ---- */
 #define MAX_HEAP_KILL 1u
@@ -189,7 +178,7 @@ static bool parse_max_heap(Term v, UWord *size, unsigned *flags) {
 
 /* ---------------- process flags ---------------- */
 
-static const char *const prio_names[4] = { "normal", "low", "high", "max" };
+static const char *const prio_names[4] = { "max", "high", "normal", "low" };   /* TB_PRIO_* order */
 
 static int prio_of(Term v) {
     for (int i = 0; i < 4; i++) if (atom_named(v, prio_names[i])) return i;
@@ -230,9 +219,9 @@ BIF_DECL(bif_process_flag_2) {
         int pr = prio_of(v);
         if (pr < 0) BADARG(p);
         static Term prio_atoms[4];
-        UWord cur = flag_field(p, TB_PF_PRIO_SHIFT, 3);
+        UWord cur = p->prio;
         old = atom_cached(&prio_atoms[cur], prio_names[cur]);
-        set_field(p, TB_PF_PRIO_SHIFT, 3, (UWord)pr);
+        p->prio = (uint8_t)pr;
     } else if (atom_named(f, "error_handler")) {
         if (!is_atom(v)) BADARG(p);
         old = tb_proc_error_handler(p);
@@ -275,17 +264,6 @@ BIF_DECL(bif_process_flag_2) {
     }
     if (old == TB_NONE) BADARG(p);
     return old;
-}
-
-BIF_DECL(bif_group_leader_0) {
-    (void)args;
-    return is_pid(p->group_leader) ? p->group_leader : p->id;
-}
-
-/* Single process for now: only the caller is known to be alive. */
-BIF_DECL(bif_is_process_alive_1) {
-    if (!is_internal_pid(args[0])) BADARG(p);
-    return bool_atom(args[0] == p->id);
 }
 
 /* ---------------- pre_loaded/0, loaded/0 ---------------- */
@@ -688,15 +666,19 @@ BIF_DECL(bif_statistics_1) {
     case ST_WALL_CLOCK:
         return since_last(p, (clock_ns(CLOCK_MONOTONIC) - start_mono_ns) / 1000000, &wall_prev_ms);
     case ST_REDUCTIONS: case ST_EXACT_REDUCTIONS: {
-        UWord total = p->reductions, last = __atomic_exchange_n(&reds_prev, total, __ATOMIC_RELAXED);
+        /* finished slices plus the running one */
+        UWord total = (UWord)p->sched->reductions + (UWord)(CONTEXT_REDS - (p->fcalls > 0 ? p->fcalls : 0));
+        UWord last = __atomic_exchange_n(&reds_prev, total, __ATOMIC_RELAXED);
         return tuple2(p, make_count(total), make_count(total >= last ? total - last : total));
     }
-    case ST_GARBAGE_COLLECTION: return tuple3(p, make_count(p->gen_gcs), make_small(0), make_small(0));
-    case ST_CONTEXT_SWITCHES: return tuple2(p, make_small(0), make_small(0));
+    case ST_GARBAGE_COLLECTION: return tuple3(p, make_count(p->sched->gcs), make_count(p->sched->gc_words), make_small(0));
+    case ST_CONTEXT_SWITCHES: return tuple2(p, make_count(p->sched->context_switches), make_small(0));
     case ST_IO:
         return tuple2(p, tuple2(p, CATOM("input"), make_small(0)), tuple2(p, CATOM("output"), make_small(0)));
-    case ST_RUN_QUEUE: case ST_TOTAL_RUN_QUEUE_LENGTHS: case ST_TOTAL_RUN_QUEUE_LENGTHS_ALL:
-        return make_small(0);
+    case ST_RUN_QUEUE: case ST_TOTAL_RUN_QUEUE_LENGTHS: case ST_TOTAL_RUN_QUEUE_LENGTHS_ALL: {
+        TbScheduler *s = p->sched;
+        return make_count(s->rq_len[0] + s->rq_len[1] + s->rq_len[2] + s->rq_len[3]);
+    }
     case ST_RUN_QUEUE_LENGTHS: return zeros(p, TB_SCHEDULERS + 1, 0);
     case ST_RUN_QUEUE_LENGTHS_ALL: return zeros(p, TB_SCHEDULERS + 2, 0);
     case ST_ACTIVE_TASKS: return zeros(p, TB_SCHEDULERS + 1, 1);       /* the caller */

@@ -158,7 +158,7 @@ static Term location(TbProcess *p, TbModule *m, UWord off) {
     return make_list(hp + 6);
 }
 
-static Term frame_of_pc(TbProcess *p, UWord w) {
+Term tb_frame_of_pc(TbProcess *p, UWord w) {
     bool ret = w & 1;
     const UWord *pc = (const UWord *)(w & ~(UWord)1);
     TbModule *m = tb_module_of_code(pc);
@@ -226,7 +226,7 @@ Term tb_build_stacktrace(TbProcess *p, Term raw) {
         Term loc = NIL;
         if (n >= 4) {
             /* function_clause: the top frame is the function at pc0 itself */
-            Term f0 = frame_of_pc(p, (UWord)small_val(t[4]));
+            Term f0 = tb_frame_of_pc(p, (UWord)small_val(t[4]));
             if (f0 != TB_NONE && tuple_val(f0)[1] == top[1] && tuple_val(f0)[2] == top[2]) {
                 loc = tuple_val(f0)[4];
                 first_pc = 5;
@@ -240,7 +240,7 @@ Term tb_build_stacktrace(TbProcess *p, Term raw) {
         frames[k++] = make_boxed(hp);
     }
     for (UWord i = first_pc; i <= n && k < TB_TRACE_DEPTH; i++) {
-        Term f = frame_of_pc(p, (UWord)small_val(t[i]));
+        Term f = tb_frame_of_pc(p, (UWord)small_val(t[i]));
         if (f != TB_NONE) frames[k++] = f;
     }
     Term *hp = tb_halloc(p, 2 * k);

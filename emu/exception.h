@@ -22,6 +22,8 @@ void tb_reraise(TbProcess *p, Term raw, Term value);
 bool tb_raw_raise(TbProcess *p, Term cls, Term reason, Term raw);
 Term tb_build_stacktrace(TbProcess *p, Term raw);
 Term tb_class_atom(UWord freason);
+/* {M,F,A,Location} of a code address (low bit set: a return address), or TB_NONE. */
+Term tb_frame_of_pc(TbProcess *p, UWord w);
 /* Print a term in erlang:display form (no newline). */
 void tb_fprint_term(FILE *f, Term t);
 /* Print "Error in process..."-style report for an uncaught exception (bare mode). */

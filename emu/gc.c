@@ -17,6 +17,7 @@
 #include "module.h"
 #include "map.h"
 #include "binary.h"
+#include "scheduler.h"
 #include <stdlib.h>
 #include <stdio.h>
 
@@ -192,6 +193,14 @@ static void collect(TbProcess *p, size_t size, int live, bool minor) {
  * for everything it could hold; when little was live, a second, cheap copy
  * moves it into a block sized from the live data. */
 static void gc(TbProcess *p, size_t need, int live, bool force_major) {
+    /* queued messages' data joins the heap fragments (copied in like ERTS's
+     * on-heap message queue); their binaries join the off-heap list */
+    for (TbMessage *m = p->msg_first; m; m = m->next) {
+        TbHeapFrag *f = m->frag;
+        if (!f) continue;
+        m->frag = NULL;
+        tb_frag_absorb(p, f);
+    }
     size_t frags = 0;
     for (TbHeapFrag *f = p->frags; f; f = f->next) frags += f->used;
     size_t stack = (size_t)(p->hend - p->stop);
@@ -211,7 +220,13 @@ static void gc(TbProcess *p, size_t need, int live, bool force_major) {
     size_t used = minor ? young : (size_t)(p->htop - p->heap) + frags + (size_t)(p->old_htop - p->old_heap);
     size_t size = next_heap_size(used + stack + need + 1);
     if (size < p->min_heap_size) size = p->min_heap_size;
+    size_t before = (size_t)(p->htop - p->heap) + frags;
     collect(p, size, live, minor);
+    if (p->sched) {            /* statistics(garbage_collection) */
+        size_t after = (size_t)(p->htop - p->heap);
+        p->sched->gcs++;
+        p->sched->gc_words += before > after ? before - after : 0;
+    }
     if (minor) p->gen_gcs++;
     else p->gen_gcs = 0;
     size_t live_words = (size_t)(p->htop - p->heap);

@@ -124,14 +124,14 @@ CALL_BIF(i_gc_bif3, 3, 0, 1, 5, S(2), S(3), S(4))
 #undef CALL_BIF
 
 /* ---- float registers ---- */
-OPCASE(fload) { p->fr[A(1)] = float_val(S(0)); NEXTOP(fload); }
+OPCASE(fload) { fr[A(1)] = float_val(S(0)); NEXTOP(fload); }
 OPCASE(fstore) {
     /* room was reserved by the preceding test_heap's float count */
-    D(1) = make_float_at(HTOP, p->fr[A(0)]);
+    D(1) = make_float_at(HTOP, fr[A(0)]);
     HTOP += FLOAT_WORDS;
     NEXTOP(fstore);
 }
-OPCASE(fmove_ll) { p->fr[A(1)] = p->fr[A(0)]; NEXTOP(fmove_ll); }
+OPCASE(fmove_ll) { fr[A(1)] = fr[A(0)]; NEXTOP(fmove_ll); }
 OPCASE(fconv) {
     Term t = S(0);
     double d;
@@ -141,16 +141,16 @@ OPCASE(fconv) {
         p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarith); p->ftop = NIL;
         RAISE(I);
     }
-    p->fr[A(1)] = d;
+    fr[A(1)] = d;
     NEXTOP(fconv);
 }
 #define FLOAT_OP(name, expr) OPCASE(name) {                               \
-        double a_ = p->fr[A(0)], b_ = p->fr[A(1)], r_ = (expr); (void)b_; \
+        double a_ = fr[A(0)], b_ = fr[A(1)], r_ = (expr); (void)b_; \
         if (!isfinite(r_)) {                                              \
             p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarith); p->ftop = NIL; \
             RAISE(I);                                                     \
         }                                                                 \
-        p->fr[A(2)] = r_;                                                 \
+        fr[A(2)] = r_;                                                 \
         NEXTOP(name);                                                     \
     }
 FLOAT_OP(fadd, a_ + b_)
@@ -158,4 +158,4 @@ FLOAT_OP(fsub, a_ - b_)
 FLOAT_OP(fmul, a_ * b_)
 FLOAT_OP(fdiv, a_ / b_)
 #undef FLOAT_OP
-OPCASE(fnegate) { p->fr[A(1)] = -p->fr[A(0)]; NEXTOP(fnegate); }
+OPCASE(fnegate) { fr[A(1)] = -fr[A(0)]; NEXTOP(fnegate); }

@@ -37,9 +37,11 @@ OPCASE(i_call_bif) {
     TbExport *e = (TbExport *)A(0);
     ENSURE(TB_BIF_HEAP_RESERVE, (int)e->arity);
     SWAPOUT;
+    p->i = I;                  /* where we are, for process_info(self(), current_function) */
     Term r = e->bif(p, x);
     SWAPIN;
     if (r == TB_NONE) {
+        if (p->freason & TB_TRAP) { trap_next = I + W_i_call_bif; goto bif_trap; }
         SWAPOUT;
         p->ftop = tb_bif_top(p, e->module, e->function, e->arity, x);
         SWAPIN;
@@ -52,9 +54,11 @@ OPCASE(i_bif_stub) {
     /* Reached through an export entry: arguments in x0.., return address on the stack. */
     TbExport *e = (TbExport *)A(0);
     SWAPOUT;
+    p->i = (const UWord *)E[0];
     Term r = e->bif(p, x);
     SWAPIN;
     if (r == TB_NONE) {
+        if (p->freason & TB_TRAP) { trap_next = (const UWord *)*E++; goto bif_trap; }
         SWAPOUT;
         p->ftop = tb_bif_top(p, e->module, e->function, e->arity, x);
         SWAPIN;
@@ -161,7 +165,7 @@ OPCASE(i_halt) {
     p->fvalue = x[0];
     SWAPOUT;
     p->i = NULL;
-    return 0;
+    return TB_RUN_EXIT;
 }
 
 /* ---- frames ---- */

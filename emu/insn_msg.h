@@ -1,6 +1,7 @@
-/* insn_msg.h — send and receive.  Until the scheduler issue lands, a process
- * can only receive what it sent itself; a receive that would block forever
- * ends the process with a clear error. */
+/* insn_msg.h — send and receive.  Included in interp.c.
+ * The scan position is p->msg_save (a link in the queue).  A receive that
+ * finds nothing leaves the CPU with p->i at its loop_rec; a new message
+ * makes it runnable again, a timeout resumes it at p->timeout_pc. */
 
 OPCASE(send) {
     SWAPOUT;
@@ -26,27 +27,39 @@ OPCASE(remove_message) {
     NEXTOP(remove_message);
 }
 OPCASE(wait) {
-    p->msg_save = &p->msg_first;
-    p->freason = EXC_CLASS_EXIT;
-    p->fvalue = tb_atom_cstr("receive_would_block_forever");
-    p->ftop = NIL;
-    RAISE(I);
+    SWAPOUT;
+    p->i = LABEL(0);
+    p->arity = 0;
+    p->fcalls = FCALLS;
+    return TB_RUN_WAIT;
 }
 OPCASE(wait_timeout) {
-    Term t = S(1);
-    if (t == make_small(0)) { NEXTOP(wait_timeout); }   /* after 0: time out now */
-    if (!(is_small(t) && small_val(t) >= 0) && !is_big(t) && t != AM(infinity)) {
-        p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = tb_atom_cstr("timeout_value"); p->ftop = NIL;
-        RAISE(I);
+    if (p->flags & TB_PF_TIMED_OUT) NEXTOP(wait_timeout);   /* fired while we were runnable */
+    if (!(p->flags & TB_PF_TIMER)) {
+        Term t = S(1);
+        if (t == make_small(0)) NEXTOP(wait_timeout);
+        if (t != AM(infinity)) {
+            /* ERTS accepts 0..2^32-1 milliseconds */
+            if (!is_small(t) || small_val(t) < 0 || small_val(t) > 0xFFFFFFFFll) {
+                p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = tb_atom_cstr("timeout_value"); p->ftop = NIL;
+                RAISE(I);
+            }
+            tb_sched_set_recv_timer(p, (uint64_t)small_val(t));
+        }
     }
-    /* Single process: nothing else can send, so sleep the timeout then time out. */
     SWAPOUT;
-    tb_sleep_ms(t);
-    SWAPIN;
-    NEXTOP(wait_timeout);
+    p->timeout_pc = I + W_wait_timeout;
+    p->i = LABEL(0);
+    p->arity = 0;
+    p->fcalls = FCALLS;
+    return TB_RUN_WAIT;
 }
-OPCASE(timeout) { p->msg_save = &p->msg_first; NEXTOP(timeout); }
-OPCASE(recv_marker_reserve) { D(0) = make_small(0); NEXTOP(recv_marker_reserve); }
-OPCASE(recv_marker_bind) NEXTOP(recv_marker_bind);
-OPCASE(recv_marker_clear) NEXTOP(recv_marker_clear);
-OPCASE(recv_marker_use) NEXTOP(recv_marker_use);
+OPCASE(timeout) {
+    p->flags &= ~(UWord)TB_PF_TIMED_OUT;
+    p->msg_save = &p->msg_first;
+    NEXTOP(timeout);
+}
+OPCASE(recv_marker_reserve) { D(0) = tb_recv_marker_reserve(p); NEXTOP(recv_marker_reserve); }
+OPCASE(recv_marker_bind) { tb_recv_marker_bind(p, S(0), S(1)); NEXTOP(recv_marker_bind); }
+OPCASE(recv_marker_clear) { tb_recv_marker_clear(p, S(0)); NEXTOP(recv_marker_clear); }
+OPCASE(recv_marker_use) { tb_recv_marker_use(p, S(0)); NEXTOP(recv_marker_use); }

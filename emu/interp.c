@@ -17,7 +17,9 @@
 #include "module.h"
 #include "exception.h"
 #include "gc.h"
-#include "sched.h"
+#include "scheduler.h"
+#include "ptab.h"
+#include "signal.h"
 #include "../bifs/bif.h"
 #include "arith.h"
 #include "compare.h"
@@ -111,6 +113,8 @@ int tb_interp_run(TbProcess *p) {
     }
 #endif
     Term *x = p->x;
+    double *const fr = p->sched->fr;
+    const UWord *trap_next = NULL;
     Term *E = p->stop;
     Term *HTOP = p->htop;
     const UWord *I = p->i;
@@ -149,13 +153,37 @@ handle_error: {
         p->stop = E;
         p->fcalls = FCALLS;
         p->i = NULL;
-        return 0;                  /* process exits with p->freason/fvalue */
+        return TB_RUN_EXIT;        /* process exits with p->freason/fvalue */
     }
 yield:
+    /* at a call target: code[-1] is its arity (see emu/module.h) */
     SWAPOUT;
     p->i = I;
+    p->arity = (unsigned)I[-1];
     p->fcalls = FCALLS;
-    return 1;
+    return TB_RUN_YIELD;
+
+bif_trap:
+    /* a BIF asked the scheduler for something (process.h, TB_TRAP_*) */
+    p->fcalls = FCALLS;
+    switch (p->freason) {
+    case TB_TRAP_YIELD:
+        p->freason = 0;
+        x[0] = p->fvalue;
+        SWAPOUT;
+        p->i = trap_next;
+        p->arity = 1;
+        return TB_RUN_YIELD;
+    case TB_TRAP_HIBERNATE:      /* the BIF set up stack, registers and p->i */
+        p->freason = 0;
+        p->flags |= TB_PF_HIBERNATE;
+        SWAPOUT;
+        return TB_RUN_WAIT;
+    default:                     /* TB_TRAP_EXIT: end now, uncatchable */
+        SWAPOUT;
+        p->i = NULL;
+        return TB_RUN_EXIT;
+    }
 }
 
 void tb_interp_init(void) {

@@ -7,6 +7,9 @@
 #include "call.h"
 #include "exception.h"
 #include "process.h"
+#include "scheduler.h"
+#include "spawn.h"
+#include "ptab.h"
 #include "../bifs/bif.h"
 #include "../loader/disasm.h"
 #include <stdio.h>
@@ -14,7 +17,7 @@
 #include <string.h>
 
 static void usage(void) {
-    fputs("usage: tbeam -bare [-pa DIR]... -s MOD [FUN [ARG...]]\n"
+    fputs("usage: tbeam -bare [-pa DIR]... [+P MAXPROCS] -s MOD [FUN [ARG...]]\n"
           "       tbeam -dis FILE.beam\n", stderr);
     exit(2);
 }
@@ -32,28 +35,19 @@ void tb_vm_init(void) {
     tb_bif_init();
 }
 
-/* Run M:F(Args) in a fresh process until it finishes; returns the exit status. */
+/* Run M:F(Args) as the first process and schedule until it ends; returns
+ * the exit status (0 when it returned, 1 when it crashed). */
 static int run_bare(Term m, Term f, Term *argv, unsigned argc) {
-    static UWord halt_code[1];
-    halt_code[0] = tb_op_addr[OP_i_halt];
-    TbProcess *p = tb_process_new(TB_MIN_HEAP);
-    p->id = make_pid(0);
-    p->fcalls = 4000;
-    Term *hp = tb_halloc(p, 2 * argc);
-    Term list = NIL;
-    for (unsigned i = argc; i-- > 0;) { hp[0] = argv[i]; hp[1] = list; list = make_list(hp); hp += 2; }
-    unsigned arity = argc ? 1 : 0;
-    p->x[0] = list;
-    *--p->stop = (Term)halt_code;
-    p->i = tb_export_get(m, f, arity)->code;
-    while (tb_interp_run(p) == 1) p->fcalls = 4000;
-    fflush(stdout);
-    int status = 0;
-    if (p->freason) {
-        tb_report_uncaught(p, stderr);
-        status = 1;
+    TbProcess *p = tb_spawn_first(&tb_sched0, m, f, NULL, argc ? 1 : 0);
+    if (argc) {
+        Term *hp = tb_halloc(p, 2 * argc);
+        Term list = NIL;
+        for (unsigned i = argc; i-- > 0;) { hp[0] = argv[i]; hp[1] = list; list = make_list(hp); hp += 2; }
+        p->x[0] = list;
     }
-    tb_process_free(p);
+    tb_sched0.main = p;
+    int status = tb_sched_loop(&tb_sched0);
+    fflush(stdout);
     return status;
 }
 
@@ -69,6 +63,7 @@ int main(int argc, char **argv) {
     int i = 2, first_arg = argc;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "-pa") == 0 && i + 1 < argc) tb_code_add_path(argv[++i], false);
+        else if (strcmp(argv[i], "+P") == 0 && i + 1 < argc) tb_ptab_init(strtoul(argv[++i], NULL, 10));
         else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
             mod = argv[++i];
             if (i + 1 < argc) fun = argv[++i];

@@ -41,9 +41,10 @@ TbExport *tb_export_get(Term m, Term f, unsigned a) {
     e->module = m;
     e->function = f;
     e->arity = a;
-    e->stub[0] = tb_op_addr[OP_i_error_handler_stub];
-    e->stub[1] = (UWord)e;
-    e->code = e->stub;
+    e->stub[0] = e->stub[3] = a;
+    e->stub[1] = tb_op_addr[OP_i_error_handler_stub];
+    e->stub[2] = (UWord)e;
+    e->code = &e->stub[1];
     unsigned h = export_hash(m, f, a);
     e->next = exports[h];
     exports[h] = e;

@@ -14,7 +14,11 @@ typedef struct TbExport {
     unsigned arity;
     const UWord *code;
     TbBifFn bif;               /* non-NULL when M:F/A is a BIF */
-    UWord stub[4];             /* [op, this export] : call_error_handler / call_bif */
+    /* Two stubs, each [arity, op, this export]: code points at the op, so
+     * code[-1] is the arity at every call target (the scheduler reads it to
+     * save live X registers when a call yields).  stub[1..2] call the
+     * error handler; stub[4..5] call a BIF or apply. */
+    UWord stub[6];
     struct TbExport *next;     /* hash chain */
 } TbExport;
 
@@ -60,7 +64,7 @@ TbFunEntry *tb_fun_entry_stub(Term module, uint32_t index, uint32_t old_index, u
 void tb_module_init(void);
 TbExport *tb_export_get(Term m, Term f, unsigned a);          /* find or create */
 TbExport *tb_export_find(Term m, Term f, unsigned a);         /* NULL if absent */
-static inline bool tb_export_defined(const TbExport *e) { return e->code != e->stub; }
+static inline bool tb_export_defined(const TbExport *e) { return e->code != &e->stub[1]; }
 TbModule *tb_module_find(Term name);
 void tb_module_register(TbModule *m);                          /* makes it current */
 /* Map a code address to its module/function for stacktraces; NULL if none. */

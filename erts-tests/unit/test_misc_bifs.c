@@ -2,6 +2,7 @@
  * bif_system.c.  Every expected value and badarg below was taken from real
  * erl 25 (OTP 25.2.3) on Debian 12; where tbeam must differ (one scheduler)
  * the comment says so.  Results are compared as erlang:display/1 text. */
+#include "../../emu/scheduler.h"
 #include <criterion/criterion.h>
 #include <time.h>
 #include <sys/utsname.h>
@@ -17,12 +18,14 @@ TbModule *tb_module_first(void) { return fake_modules; }
 /* ---------------- helpers ---------------- */
 
 static TbProcess *P;
+static TbScheduler sched;                         /* statistics/1 reads the scheduler's counters */
 
 static void setup(void) {
     (void)tt_etf;
     tt_setup();
     P = tb_process_new(1 << 14);
     P->id = make_pid(5);                          /* <0.5.0> */
+    P->sched = &sched;
     setenv("TZ", "UTC", 1);
     tzset();
 }
@@ -299,7 +302,7 @@ Test(misc_bifs, small_process_bifs) {
     EXPECT_BADARG(CALL(bif_bump_reductions_1, I(-1)));
     EXPECT_BADARG(CALL(bif_bump_reductions_1, pow2(60, false)));
     EXPECT_BADARG(CALL(bif_bump_reductions_1, A("a")));
-    EXPECT_SHOW(CALL0(bif_yield_0), "true");
+    /* erlang:yield/0 traps to the scheduler now: proc_spawn.erl tests it against erl */
     EXPECT_SHOW(CALL0(bif_display_nl_0), "true");
 
     /* put(k1, 1), put(k2, 1.0), put(k3, 1): erl gives [k3,k1], [k2], [] */
@@ -780,11 +783,12 @@ Test(misc_bifs, statistics) {
     cr_expect(is_tuple_arity(r, 2) && is_small(tuple_val(r)[1]) && small_val(tuple_val(r)[1]) >= 0);
     Term w = CALL(bif_statistics_1, A("wall_clock"));
     cr_expect(is_tuple_arity(w, 2) && is_small(tuple_val(w)[2]));
-    P->reductions = 100;
+    sched.reductions = 100;                       /* finished slices... */
+    P->fcalls = 4000;                             /* ...plus what the running one used */
     EXPECT_SHOW(CALL(bif_statistics_1, A("reductions")), "{100,100}");
-    P->reductions = 150;
+    P->fcalls = 3950;
     EXPECT_SHOW(CALL(bif_statistics_1, A("exact_reductions")), "{150,50}");
-    P->gen_gcs = 3;
+    sched.gcs = 3;
     EXPECT_SHOW(CALL(bif_statistics_1, A("garbage_collection")), "{3,0,0}");
     EXPECT_SHOW(CALL(bif_statistics_1, A("run_queue")), "0");
     EXPECT_SHOW(CALL(bif_statistics_1, A("total_run_queue_lengths")), "0");
@@ -854,12 +858,5 @@ Test(misc_bifs, process_flag_fresh_process) {
     tb_process_free(q);
 }
 
-Test(misc_bifs, process_identity) {
-    EXPECT_SHOW(CALL0(bif_group_leader_0), "<0.5.0>");              /* unset: self */
-    P->group_leader = make_pid(7);
-    EXPECT_SHOW(CALL0(bif_group_leader_0), "<0.7.0>");
-    EXPECT_SHOW(CALL(bif_is_process_alive_1, make_pid(5)), "true");
-    EXPECT_SHOW(CALL(bif_is_process_alive_1, make_pid(9999)), "false");
-    EXPECT_BADARG(CALL(bif_is_process_alive_1, A("foo")));
-    EXPECT_BADARG(CALL(bif_is_process_alive_1, make_port(5)));
-}
+/* group_leader/0 and is_process_alive/1 live in bifs/bif_proc.c with the
+ * process table: erts-tests/diff/proc_*.erl test them against erl. */
