@@ -13,6 +13,23 @@
 #include "bif.def"
 #undef BIF
 
+/* Small term builders shared by BIFs. */
+static inline Term tb_tuple2(TbProcess *p, Term a, Term b) {
+    Term *hp = tb_halloc(p, 3);
+    hp[0] = make_arityval(2); hp[1] = a; hp[2] = b;
+    return make_boxed(hp);
+}
+static inline Term tb_tuple3(TbProcess *p, Term a, Term b, Term c) {
+    Term *hp = tb_halloc(p, 4);
+    hp[0] = make_arityval(3); hp[1] = a; hp[2] = b; hp[3] = c;
+    return make_boxed(hp);
+}
+static inline Term tb_cons(TbProcess *p, Term h, Term t) {
+    Term *hp = tb_halloc(p, 2);
+    hp[0] = h; hp[1] = t;
+    return make_list(hp);
+}
+
 typedef struct TbBifInfo { const char *module, *function; unsigned arity; TbBifFn fn; } TbBifInfo;
 extern const TbBifInfo tb_bif_table[];
 void tb_bif_init(void);

@@ -40,24 +40,9 @@ static int item_index(Term a) {
     return -1;
 }
 
-static Term tup2(TbProcess *p, Term a, Term b) {
-    Term *hp = tb_halloc(p, 3);
-    hp[0] = make_arityval(2); hp[1] = a; hp[2] = b;
-    return make_boxed(hp);
-}
-static Term tup3(TbProcess *p, Term a, Term b, Term c) {
-    Term *hp = tb_halloc(p, 4);
-    hp[0] = make_arityval(3); hp[1] = a; hp[2] = b; hp[3] = c;
-    return make_boxed(hp);
-}
-static Term cons(TbProcess *p, Term h, Term t) {
-    Term *hp = tb_halloc(p, 2);
-    hp[0] = h; hp[1] = t;
-    return make_list(hp);
-}
 static Term reverse(TbProcess *p, Term l) {
     Term r = NIL;
-    for (; is_list(l); l = CDR(list_val(l))) r = cons(p, CAR(list_val(l)), r);
+    for (; is_list(l); l = CDR(list_val(l))) r = tb_cons(p, CAR(list_val(l)), r);
     return r;
 }
 static Term copy_in(TbProcess *p, TbProcess *from, Term t) {
@@ -91,26 +76,26 @@ static Term mfa_of(TbProcess *p, TbProcess *q, bool location) {
     if (!q->i) return AM_undefined;
     Term f = tb_frame_of_pc(p, (UWord)q->i);
     if (f == TB_NONE) {                          /* not started yet: the initial call */
-        if (!location) return tup3(p, q->init_m, q->init_f, make_small(q->init_a));
+        if (!location) return tb_tuple3(p, q->init_m, q->init_f, make_small(q->init_a));
         Term *hp = tb_halloc(p, 5);
         hp[0] = make_arityval(4); hp[1] = q->init_m; hp[2] = q->init_f; hp[3] = make_small(q->init_a); hp[4] = NIL;
         return make_boxed(hp);
     }
     if (location) return f;
     Term *t = tuple_val(f);
-    return tup3(p, t[1], t[2], t[3]);
+    return tb_tuple3(p, t[1], t[2], t[3]);
 }
 
 static Term stacktrace(TbProcess *p, TbProcess *q) {
     Term l = NIL;
     unsigned n = 0;
     Term top = q->i ? tb_frame_of_pc(p, (UWord)q->i) : TB_NONE;
-    if (top != TB_NONE) { l = cons(p, top, l); n++; }
+    if (top != TB_NONE) { l = tb_cons(p, top, l); n++; }
     for (Term *sp = q->stop; sp < q->hend && n < 8; sp++) {
         Term w = *sp;
         if (!is_header(w) || w == 0) continue;  /* return addresses look like headers */
         Term f = tb_frame_of_pc(p, w | 1);
-        if (f != TB_NONE) { l = cons(p, f, l); n++; }
+        if (f != TB_NONE) { l = tb_cons(p, f, l); n++; }
     }
     return reverse(p, l);
 }
@@ -132,7 +117,7 @@ static Term max_heap(TbProcess *p) {
 
 static Term kv_list(TbProcess *p, const char *const *names, const UWord *vals, unsigned n) {
     Term l = NIL;
-    for (unsigned i = n; i-- > 0;) l = cons(p, tup2(p, tb_atom_cstr(names[i]), count(p, vals[i])), l);
+    for (unsigned i = n; i-- > 0;) l = tb_cons(p, tb_tuple2(p, tb_atom_cstr(names[i]), count(p, vals[i])), l);
     return l;
 }
 
@@ -142,7 +127,7 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
     case PI_current_function: return mfa_of(p, q, false);
     case PI_current_location: return mfa_of(p, q, true);
     case PI_current_stacktrace: return stacktrace(p, q);
-    case PI_initial_call: return tup3(p, q->init_m, q->init_f, make_small(q->init_a));
+    case PI_initial_call: return tb_tuple3(p, q->init_m, q->init_f, make_small(q->init_a));
     case PI_status:
         if (q == p || q->status == TB_PS_RUNNING) return AM(running);
         if (q->status == TB_PS_WAITING) return AM(waiting);
@@ -150,21 +135,21 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
         return AM(runnable);
     case PI_messages: {
         Term l = NIL;
-        for (TbMessage *m = q->msg_first; m; m = m->next) l = cons(p, copy_in(p, q, m->msg), l);
+        for (TbMessage *m = q->msg_first; m; m = m->next) l = tb_cons(p, copy_in(p, q, m->msg), l);
         return reverse(p, l);
     }
     case PI_message_queue_len: return count(p, q->msg_len);
     case PI_links: {
         Term l = NIL;
-        for (TbLink *k = q->links; k; k = k->next) l = cons(p, k->pid, l);
+        for (TbLink *k = q->links; k; k = k->next) l = tb_cons(p, k->pid, l);
         return l;
     }
     case PI_monitors: case PI_monitored_by: {
         Term l = NIL;
         for (TbMon *m = q->mons; m; m = m->next) {
             if (m->origin != (it == PI_monitors)) continue;
-            if (it == PI_monitored_by) l = cons(p, m->pid, l);
-            else l = cons(p, tup2(p, AM(process), m->name != NIL ? tup2(p, m->name, AM(nonode_at_nohost)) : m->pid), l);
+            if (it == PI_monitored_by) l = tb_cons(p, m->pid, l);
+            else l = tb_cons(p, tb_tuple2(p, AM(process), m->name != NIL ? tb_tuple2(p, m->name, AM(nonode_at_nohost)) : m->pid), l);
         }
         return l;
     }
@@ -179,11 +164,11 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
     case PI_memory: return count(p, memory(q));
     case PI_reductions: return count(p, q->reductions + (q == p ? (UWord)(4000 - (q->fcalls > 0 ? q->fcalls : 0)) : 0));
     case PI_garbage_collection: {
-        Term l = cons(p, tup2(p, tb_atom_cstr("minor_gcs"), count(p, q->gen_gcs)), NIL);
-        l = cons(p, tup2(p, AM(fullsweep_after), count(p, q->max_gen_gcs)), l);
-        l = cons(p, tup2(p, AM(min_heap_size), count(p, q->min_heap_size)), l);
-        l = cons(p, tup2(p, AM(min_bin_vheap_size), make_small(46422)), l);
-        return cons(p, tup2(p, AM(max_heap_size), max_heap(p)), l);
+        Term l = tb_cons(p, tb_tuple2(p, tb_atom_cstr("minor_gcs"), count(p, q->gen_gcs)), NIL);
+        l = tb_cons(p, tb_tuple2(p, AM(fullsweep_after), count(p, q->max_gen_gcs)), l);
+        l = tb_cons(p, tb_tuple2(p, AM(min_heap_size), count(p, q->min_heap_size)), l);
+        l = tb_cons(p, tb_tuple2(p, AM(min_bin_vheap_size), make_small(46422)), l);
+        return tb_cons(p, tb_tuple2(p, AM(max_heap_size), max_heap(p)), l);
     }
     case PI_garbage_collection_info: {
         static const char *const names[] = {"old_heap_block_size", "heap_block_size", "mbuf_size", "recent_size",
@@ -206,7 +191,7 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
     case PI_binary: {
         Term l = NIL;
         for (TbProcBin *pb = q->off_heap; pb; pb = pb->next)
-            l = cons(p, tup3(p, count(p, (UWord)pb->val), count(p, pb->size), count(p, (UWord)pb->val->refc)), l);
+            l = tb_cons(p, tb_tuple3(p, count(p, (UWord)pb->val), count(p, pb->size), count(p, (UWord)pb->val->refc)), l);
         return l;
     }
     case PI_max_heap_size: return max_heap(p);
@@ -235,7 +220,7 @@ BIF_DECL(bif_process_info_2) {
         if (!q) return AM_undefined;
         Term v = item_value(p, q, it);
         if (it == PI_registered_name && v == NIL) return NIL;   /* ERTS: [] when not registered */
-        return tup2(p, what, v);
+        return tb_tuple2(p, what, v);
     }
     Term l = what;
     UWord n = 0;
@@ -248,7 +233,7 @@ BIF_DECL(bif_process_info_2) {
     Term res = NIL;
     for (l = what; is_list(l); l = CDR(list_val(l))) {
         Term a = CAR(list_val(l));
-        res = cons(p, tup2(p, a, item_value(p, q, item_index(a))), res);
+        res = tb_cons(p, tb_tuple2(p, a, item_value(p, q, item_index(a))), res);
     }
     return reverse(p, res);
 }
@@ -264,8 +249,8 @@ BIF_DECL(bif_process_info_1) {
     Term res = NIL;
     for (size_t i = sizeof keys / sizeof keys[0]; i-- > 0;) {
         item_index(AM_undefined);               /* makes the item atoms */
-        res = cons(p, tup2(p, item_atoms[keys[i]], item_value(p, q, keys[i])), res);
+        res = tb_cons(p, tb_tuple2(p, item_atoms[keys[i]], item_value(p, q, keys[i])), res);
     }
-    if (q->reg_name != NIL) res = cons(p, tup2(p, item_atoms[PI_registered_name], q->reg_name), res);
+    if (q->reg_name != NIL) res = tb_cons(p, tb_tuple2(p, item_atoms[PI_registered_name], q->reg_name), res);
     return res;
 }

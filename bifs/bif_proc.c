@@ -12,12 +12,6 @@
 #include <string.h>
 #include <stdlib.h>
 
-static Term tuple2(TbProcess *p, Term a, Term b) {
-    Term *hp = tb_halloc(p, 3);
-    hp[0] = make_arityval(2); hp[1] = a; hp[2] = b;
-    return make_boxed(hp);
-}
-
 static Term trap(TbProcess *p, UWord code, Term v) {
     p->freason = code;
     p->fvalue = v;
@@ -42,7 +36,7 @@ static Term do_spawn(TbProcess *p, Term *args, TbSpawnOpts *o) {
     if (!is_atom(args[0]) || !is_atom(args[1]) || !is_proper_list(args[2])) BADARG(p);
     TbProcess *c = tb_spawn(p, args[0], args[1], args[2], o);
     if (!c) return TB_NONE;
-    if (o && o->monitor) return tuple2(p, c->id, tb_ref_make(p, o->mon_ref));
+    if (o && o->monitor) return tb_tuple2(p, c->id, tb_ref_make(p, o->mon_ref));
     return c->id;
 }
 
@@ -319,6 +313,6 @@ BIF_DECL(bif_ei_group_leader_2) {
 
 BIF_DECL(bif_ei_group_leader_3) {
     Term r = bif_ei_group_leader_2(p, args);
-    tb_msg_send(p, p, tuple2(p, args[2], r));
+    tb_msg_send(p, p, tb_tuple2(p, args[2], r));
     return AM_true;
 }

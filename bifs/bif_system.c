@@ -97,27 +97,9 @@ static bool atom_named(Term t, const char *s) {
     return a->len == n && memcmp(a->name, s, n) == 0;
 }
 
-static Term tuple2(TbProcess *p, Term a, Term b) {
-    Term *hp = tb_halloc(p, 3);
-    hp[0] = make_arityval(2); hp[1] = a; hp[2] = b;
-    return make_boxed(hp);
-}
-
-static Term tuple3(TbProcess *p, Term a, Term b, Term c) {
-    Term *hp = tb_halloc(p, 4);
-    hp[0] = make_arityval(3); hp[1] = a; hp[2] = b; hp[3] = c;
-    return make_boxed(hp);
-}
-
-static Term cons(TbProcess *p, Term h, Term t) {
-    Term *hp = tb_halloc(p, 2);
-    hp[0] = h; hp[1] = t;
-    return make_list(hp);
-}
-
 static Term list_of(TbProcess *p, const Term *elems, size_t n) {
     Term l = NIL;
-    for (size_t i = n; i-- > 0;) l = cons(p, elems[i], l);
+    for (size_t i = n; i-- > 0;) l = tb_cons(p, elems[i], l);
     return l;
 }
 
@@ -387,7 +369,7 @@ static Term os_type(TbProcess *p) {
         name[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
     }
     name[i] = 0;
-    return tuple2(p, CATOM("unix"), tb_atom_cstr(name));
+    return tb_tuple2(p, CATOM("unix"), tb_atom_cstr(name));
 }
 
 /* {Major, Minor, Build} from the kernel release ("6.1.0-13-amd64" -> {6,1,0}),
@@ -403,7 +385,7 @@ static Term os_version(TbProcess *p) {
             s = dot ? dot + 1 : s + strlen(s);
         }
     }
-    return tuple3(p, make_small(v[0]), make_small(v[1]), make_small(v[2]));
+    return tb_tuple3(p, make_small(v[0]), make_small(v[1]), make_small(v[2]));
 }
 
 static Term time_source(TbProcess *p, bool monotonic) {
@@ -412,21 +394,21 @@ static Term time_source(TbProcess *p, bool monotonic) {
     UWord hz = clock_getres(id, &res) == 0 && res.tv_sec == 0 && res.tv_nsec > 0 ? 1000000000 / (UWord)res.tv_nsec : 1000000000;
     Term items[6];
     int n = 0;
-    items[n++] = tuple2(p, CATOM("function"), CATOM("clock_gettime"));
-    items[n++] = tuple2(p, CATOM("clock_id"), (monotonic ? CATOM("CLOCK_MONOTONIC") : CATOM("CLOCK_REALTIME")));
-    items[n++] = tuple2(p, CATOM("resolution"), make_count(hz));
-    if (monotonic) items[n++] = tuple2(p, CATOM("extended"), CATOM("no"));
-    items[n++] = tuple2(p, CATOM("parallel"), CATOM("yes"));
-    items[n++] = tuple2(p, CATOM("time"), tb_make_integer(p, clock_ns(id)));
+    items[n++] = tb_tuple2(p, CATOM("function"), CATOM("clock_gettime"));
+    items[n++] = tb_tuple2(p, CATOM("clock_id"), (monotonic ? CATOM("CLOCK_MONOTONIC") : CATOM("CLOCK_REALTIME")));
+    items[n++] = tb_tuple2(p, CATOM("resolution"), make_count(hz));
+    if (monotonic) items[n++] = tb_tuple2(p, CATOM("extended"), CATOM("no"));
+    items[n++] = tb_tuple2(p, CATOM("parallel"), CATOM("yes"));
+    items[n++] = tb_tuple2(p, CATOM("time"), tb_make_integer(p, clock_ns(id)));
     return list_of(p, items, (size_t)n);
 }
 
 static Term gc_list(TbProcess *p) {
     Term items[4] = {
-        tuple2(p, CATOM("max_heap_size"), make_count(tb_sys_max_heap_size)),
-        tuple2(p, CATOM("min_bin_vheap_size"), make_count(tb_sys_min_bin_vheap_size)),
-        tuple2(p, CATOM("min_heap_size"), make_count(tb_sys_min_heap_size)),
-        tuple2(p, CATOM("fullsweep_after"), make_count(tb_sys_fullsweep_after)),
+        tb_tuple2(p, CATOM("max_heap_size"), make_count(tb_sys_max_heap_size)),
+        tb_tuple2(p, CATOM("min_bin_vheap_size"), make_count(tb_sys_min_bin_vheap_size)),
+        tb_tuple2(p, CATOM("min_heap_size"), make_count(tb_sys_min_heap_size)),
+        tb_tuple2(p, CATOM("fullsweep_after"), make_count(tb_sys_fullsweep_after)),
     };
     return list_of(p, items, 4);
 }
@@ -469,12 +451,12 @@ static Term system_info_item(TbProcess *p, int item) {
         return make_small(TB_SCHEDULERS);
     case SI_DIRTY_IO: return make_small(TB_DIRTY_IO_SCHEDULERS);
     case SI_SCHEDULERS_STATE:
-        return tuple3(p, make_small(TB_SCHEDULERS), make_small(TB_SCHEDULERS), make_small(TB_SCHEDULERS));
+        return tb_tuple3(p, make_small(TB_SCHEDULERS), make_small(TB_SCHEDULERS), make_small(TB_SCHEDULERS));
     case SI_SCHEDULER_ID: return make_small(1);
     case SI_MULTI_SCHEDULING: return ms_state_atom();
-    case SI_MS_BLOCKERS: return multi_scheduling == MS_BLOCKED && ms_blocker ? cons(p, ms_blocker, NIL) : NIL;
+    case SI_MS_BLOCKERS: return multi_scheduling == MS_BLOCKED && ms_blocker ? tb_cons(p, ms_blocker, NIL) : NIL;
     case SI_NORMAL_MS_BLOCKERS:
-        return multi_scheduling == MS_BLOCKED_NORMAL && ms_blocker ? cons(p, ms_blocker, NIL) : NIL;
+        return multi_scheduling == MS_BLOCKED_NORMAL && ms_blocker ? tb_cons(p, ms_blocker, NIL) : NIL;
     case SI_SCHEDULER_BIND_TYPE: return CATOM("unbound");
     case SI_SCHEDULER_BINDINGS: {
         Term *hp = tb_halloc(p, 1 + TB_SCHEDULERS);
@@ -495,13 +477,13 @@ static Term system_info_item(TbProcess *p, int item) {
     case SI_HEAP_TYPE: return CATOM("private");
     case SI_HEAP_SIZES: {
         Term l = NIL;
-        for (int i = HEAP_SIZES; i-- > 0;) l = cons(p, make_count(heap_sizes[i]), l);
+        for (int i = HEAP_SIZES; i-- > 0;) l = tb_cons(p, make_count(heap_sizes[i]), l);
         return l;
     }
-    case SI_MIN_HEAP_SIZE: return tuple2(p, CATOM("min_heap_size"), make_count(tb_sys_min_heap_size));
+    case SI_MIN_HEAP_SIZE: return tb_tuple2(p, CATOM("min_heap_size"), make_count(tb_sys_min_heap_size));
     case SI_MIN_BIN_VHEAP_SIZE:
-        return tuple2(p, CATOM("min_bin_vheap_size"), make_count(tb_sys_min_bin_vheap_size));
-    case SI_FULLSWEEP_AFTER: return tuple2(p, CATOM("fullsweep_after"), make_count(tb_sys_fullsweep_after));
+        return tb_tuple2(p, CATOM("min_bin_vheap_size"), make_count(tb_sys_min_bin_vheap_size));
+    case SI_FULLSWEEP_AFTER: return tb_tuple2(p, CATOM("fullsweep_after"), make_count(tb_sys_fullsweep_after));
     case SI_GARBAGE_COLLECTION: return gc_list(p);
     case SI_MAX_HEAP_SIZE: return max_heap_map(p, tb_sys_max_heap_size, tb_sys_max_heap_flags);
     case SI_MESSAGE_QUEUE_DATA: return CATOM("on_heap");
@@ -514,10 +496,10 @@ static Term system_info_item(TbProcess *p, int item) {
     case SI_COMPAT_REL: return make_small(25);
     case SI_C_COMPILER_USED:
 #ifdef __GNUC__
-        return tuple2(p, CATOM("gnuc"), tuple3(p, make_small(__GNUC__), make_small(__GNUC_MINOR__),
+        return tb_tuple2(p, CATOM("gnuc"), tb_tuple3(p, make_small(__GNUC__), make_small(__GNUC_MINOR__),
                                                make_small(__GNUC_PATCHLEVEL__)));
 #else
-        return tuple2(p, AM_undefined, AM_undefined);
+        return tb_tuple2(p, AM_undefined, AM_undefined);
 #endif
     case SI_DRIVER_VERSION: return cstr_list(p, "3.3");
     case SI_NIF_VERSION: return cstr_list(p, "2.16");
@@ -528,7 +510,7 @@ static Term system_info_item(TbProcess *p, int item) {
     case SI_OS_SYSTEM_TIME_SOURCE: return time_source(p, false);
     case SI_OUTSTANDING_SYSTEM_REQUESTS_LIMIT: return make_small(4);
     case SI_TRACE_CONTROL_WORD: return make_count(trace_control_word);
-    case SI_SEQUENTIAL_TRACER: return tuple2(p, CATOM("sequential_tracer"), AM_false);
+    case SI_SEQUENTIAL_TRACER: return tb_tuple2(p, CATOM("sequential_tracer"), AM_false);
     case SI_DIST: {
         static const char text[] = "=node:'nonode@nohost'\n=no_distribution\n";
         return tb_new_binary(p, (const uint8_t *)text, sizeof text - 1);
@@ -631,12 +613,12 @@ static UWord reds_prev;
 
 static Term since_last(TbProcess *p, int64_t now, int64_t *prev) {
     int64_t last = __atomic_exchange_n(prev, now, __ATOMIC_RELAXED);
-    return tuple2(p, make_small(now), make_small(now - last));
+    return tb_tuple2(p, make_small(now), make_small(now - last));
 }
 
 static Term zeros(TbProcess *p, int n, int first) {
     Term l = NIL;
-    for (int i = n; i-- > 0;) l = cons(p, make_small(i == 0 ? first : 0), l);
+    for (int i = n; i-- > 0;) l = tb_cons(p, make_small(i == 0 ? first : 0), l);
     return l;
 }
 
@@ -669,12 +651,12 @@ BIF_DECL(bif_statistics_1) {
         /* finished slices plus the running one */
         UWord total = (UWord)p->sched->reductions + (UWord)(CONTEXT_REDS - (p->fcalls > 0 ? p->fcalls : 0));
         UWord last = __atomic_exchange_n(&reds_prev, total, __ATOMIC_RELAXED);
-        return tuple2(p, make_count(total), make_count(total >= last ? total - last : total));
+        return tb_tuple2(p, make_count(total), make_count(total >= last ? total - last : total));
     }
-    case ST_GARBAGE_COLLECTION: return tuple3(p, make_count(p->sched->gcs), make_count(p->sched->gc_words), make_small(0));
-    case ST_CONTEXT_SWITCHES: return tuple2(p, make_count(p->sched->context_switches), make_small(0));
+    case ST_GARBAGE_COLLECTION: return tb_tuple3(p, make_count(p->sched->gcs), make_count(p->sched->gc_words), make_small(0));
+    case ST_CONTEXT_SWITCHES: return tb_tuple2(p, make_count(p->sched->context_switches), make_small(0));
     case ST_IO:
-        return tuple2(p, tuple2(p, CATOM("input"), make_small(0)), tuple2(p, CATOM("output"), make_small(0)));
+        return tb_tuple2(p, tb_tuple2(p, CATOM("input"), make_small(0)), tb_tuple2(p, CATOM("output"), make_small(0)));
     case ST_RUN_QUEUE: case ST_TOTAL_RUN_QUEUE_LENGTHS: case ST_TOTAL_RUN_QUEUE_LENGTHS_ALL: {
         TbScheduler *s = p->sched;
         return make_count(s->rq_len[0] + s->rq_len[1] + s->rq_len[2] + s->rq_len[3]);
