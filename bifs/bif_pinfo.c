@@ -73,6 +73,13 @@ static UWord memory(const TbProcess *q) {
 }
 
 static Term mfa_of(TbProcess *p, TbProcess *q, bool location) {
+    if (q->flags & TB_PF_HIBERNATE) {
+        Term h = tb_tuple3(p, AM(erlang), tb_atom_cstr("hibernate"), make_small(3));
+        if (!location) return h;
+        Term *hp = tb_halloc(p, 5), *t = tuple_val(h);
+        hp[0] = make_arityval(4); hp[1] = t[1]; hp[2] = t[2]; hp[3] = t[3]; hp[4] = NIL;
+        return make_boxed(hp);
+    }
     if (!q->i) return AM_undefined;
     Term f = tb_frame_of_pc(p, (UWord)q->i);
     if (f == TB_NONE) {                          /* not started yet: the initial call */

@@ -284,15 +284,15 @@ static Term system_task(TbProcess *p, Term pid, Term req) {
     Term *t = tuple_val(req);
     if (t[1] != AM(garbage_collect) || tuple_arity(req) != 3) BADARG(p);
     TbProcess *q = tb_pid_lookup(pid);
-    Term res = AM_false;
-    if (q && q->status < TB_PS_EXITING) {
+    bool alive = q && q->status < TB_PS_EXITING;
+    Term *hp = tb_halloc(p, 4);
+    hp[0] = make_arityval(3); hp[1] = AM(garbage_collect); hp[2] = t[2]; hp[3] = alive ? AM_true : AM_false;
+    tb_msg_send(p, p, make_boxed(hp));
+    /* collect last: a collection moves the arguments */
+    if (alive) {
         if (q == p) tb_gc_major(p, 0, 0);
         else tb_gc_major(q, 0, (int)q->arity);     /* q->x is its saved registers */
-        res = AM_true;
     }
-    Term *hp = tb_halloc(p, 4);
-    hp[0] = make_arityval(3); hp[1] = AM(garbage_collect); hp[2] = t[2]; hp[3] = res;
-    tb_msg_send(p, p, make_boxed(hp));
     return AM(ok);
 }
 

@@ -16,6 +16,7 @@
 #include "../emu/map.h"
 #include "../emu/big.h"
 #include "../emu/scheduler.h"
+#include "../emu/heap_sizes.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -48,8 +49,6 @@ static int multi_scheduling = MS_ENABLED;
 static Term ms_blocker;                        /* pid that blocked, or 0 */
 
 /* ---- ERTS's heap size table: Fibonacci-like, then +20% ---- */
-#define HEAP_SIZES 137
-static UWord heap_sizes[HEAP_SIZES];
 static int64_t start_mono_ns;
 
 static int64_t clock_ns(clockid_t c) {
@@ -59,23 +58,12 @@ static int64_t clock_ns(clockid_t c) {
 }
 
 __attribute__((constructor)) static void system_init(void) {
-    heap_sizes[0] = 12;
-    heap_sizes[1] = 38;
-    for (int i = 2; i < 23; i++) heap_sizes[i] = heap_sizes[i - 1] + heap_sizes[i - 2] + 1;
-    for (int i = 23; i < HEAP_SIZES; i++) heap_sizes[i] = heap_sizes[i - 1] + heap_sizes[i - 1] / 5;
     start_mono_ns = clock_ns(CLOCK_MONOTONIC);
 }
 
-/* Index of the smallest heap size >= n (the largest one if none is). */
-static int heap_size_index(UWord n) {
-    int lo = 0, hi = HEAP_SIZES - 1;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (heap_sizes[mid] >= n) hi = mid; else lo = mid + 1;
-    }
-    return lo;
-}
-static UWord next_heap_size(UWord n) { return heap_sizes[heap_size_index(n)]; }
+static UWord next_heap_size(UWord n) { return tb_heap_sizes[tb_heap_size_index(n)]; }
+#define heap_size_index tb_heap_size_index
+#define heap_sizes tb_heap_sizes
 
 /* ---- small helpers ---- */
 
@@ -477,7 +465,7 @@ static Term system_info_item(TbProcess *p, int item) {
     case SI_HEAP_TYPE: return CATOM("private");
     case SI_HEAP_SIZES: {
         Term l = NIL;
-        for (int i = HEAP_SIZES; i-- > 0;) l = tb_cons(p, make_count(heap_sizes[i]), l);
+        for (int i = TB_HEAP_SIZES; i-- > 0;) l = tb_cons(p, make_count(heap_sizes[i]), l);
         return l;
     }
     case SI_MIN_HEAP_SIZE: return tb_tuple2(p, CATOM("min_heap_size"), make_count(tb_sys_min_heap_size));

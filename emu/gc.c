@@ -18,6 +18,7 @@
 #include "map.h"
 #include "binary.h"
 #include "scheduler.h"
+#include "heap_sizes.h"
 #include <stdlib.h>
 #include <stdio.h>
 
@@ -115,9 +116,7 @@ static Term *scan_region(Gc *gc, Term *scan, Term **top) {
 }
 
 static size_t next_heap_size(size_t need) {
-    size_t s = TB_MIN_HEAP;
-    while (s < need) s = s < 1000000 ? s * 2 : s + s / 5;
-    return s;
+    return need <= TB_MIN_HEAP ? TB_MIN_HEAP : tb_heap_sizes[tb_heap_size_index(need)];
 }
 
 /* Copy the live data into a new young block of `size` words (which must

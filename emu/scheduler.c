@@ -188,6 +188,7 @@ int tb_sched_loop(TbScheduler *s) {
         }
         s->current = p;
         p->status = TB_PS_RUNNING;
+        p->flags &= ~(UWord)TB_PF_HIBERNATE;
         for (unsigned i = 0; i < p->arity; i++) s->x[i] = p->x[i];
         p->x = s->x;
         p->fcalls = TB_CONTEXT_REDS;
@@ -209,6 +210,5 @@ int tb_sched_loop(TbScheduler *s) {
         /* TB_RUN_WAIT: a message may already be there (hibernate) */
         p->status = TB_PS_WAITING;
         if ((p->flags & TB_PF_HIBERNATE) && p->msg_first) tb_sched_enqueue(p);
-        p->flags &= ~(UWord)TB_PF_HIBERNATE;
     }
 }

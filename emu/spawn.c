@@ -8,6 +8,7 @@
 #include "module.h"
 #include "interp.h"
 #include "gc.h"
+#include "heap_sizes.h"
 #include "atom.h"
 #include <stdlib.h>
 
@@ -49,8 +50,8 @@ TbProcess *tb_spawn(TbProcess *parent, Term m, Term f, Term args, TbSpawnOpts *o
     if (l != NIL || !is_atom(m) || !is_atom(f) || n > 255) { tb_error(parent, AM(badarg)); return NULL; }
     if (tb_ptab_count() >= tb_ptab_max()) { tb_error(parent, tb_atom_cstr("system_limit")); return NULL; }
     UWord sz = tb_size_object(args);
-    size_t heap = o && o->min_heap_size > TB_MIN_HEAP ? o->min_heap_size : TB_MIN_HEAP;
-    if (heap < sz + 2) heap = sz + 2 + TB_MIN_HEAP;
+    size_t heap = o && o->min_heap_size > TB_MIN_HEAP ? tb_heap_size_round(o->min_heap_size) : TB_MIN_HEAP;
+    if (heap < sz + 2) heap = tb_heap_size_round(sz + 2 + TB_MIN_HEAP);
     TbProcess *c = new_proc(parent->sched, heap, (unsigned)n);
     if (o && o->min_heap_size) c->min_heap_size = heap;
     Term *hp = tb_halloc(c, sz);

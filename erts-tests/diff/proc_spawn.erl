@@ -132,7 +132,7 @@ t_crashes() ->
     d({undef_local, down(P3, M3)}),
     {P4, M4} = spawn_monitor(fun() -> 1 + id(a) end),
     d({badarith, down(P4, M4)}),
-    {P4b, M4b} = spawn_monitor(fun() -> erlang:'+'(1, id(a)) end),
+    {P4b, M4b} = spawn_monitor(fun() -> apply(erlang, id('+'), [1, a]) end),
     d({badarith_remote, down(P4b, M4b)}),
     {P5, M5} = spawn_monitor(fun() -> throw(ball) end),
     d({throw, element(1, down(P5, M5))}),
