@@ -30,6 +30,12 @@ static inline Term tb_cons(TbProcess *p, Term h, Term t) {
     return make_list(hp);
 }
 
+/* max_heap_size values (bif_system.c): parse a size or map; the map for a setting. */
+bool tb_parse_max_heap(Term v, UWord *size, unsigned *flags);
+Term tb_max_heap_map(TbProcess *p, UWord size, unsigned flags);
+extern UWord tb_sys_max_heap_size;
+extern unsigned tb_sys_max_heap_flags;
+
 typedef struct TbBifInfo { const char *module, *function; unsigned arity; TbBifFn fn; } TbBifInfo;
 extern const TbBifInfo tb_bif_table[];
 void tb_bif_init(void);

@@ -116,11 +116,7 @@ static Term prio_atom(uint8_t pr) {
     }
 }
 
-static Term max_heap(TbProcess *p) {
-    Term keys[3] = {tb_atom_cstr("error_logger"), tb_atom_cstr("kill"), tb_atom_cstr("size")};
-    Term vals[3] = {AM_true, AM_true, make_small(0)};
-    return tb_map_from_pairs(p, keys, vals, 3);
-}
+static Term max_heap(TbProcess *p, TbProcess *q) { return tb_max_heap_map(p, q->max_heap_size, q->max_heap_flags); }
 
 static Term kv_list(TbProcess *p, const char *const *names, const UWord *vals, unsigned n) {
     Term l = NIL;
@@ -175,7 +171,7 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
         l = tb_cons(p, tb_tuple2(p, AM(fullsweep_after), count(p, q->max_gen_gcs)), l);
         l = tb_cons(p, tb_tuple2(p, AM(min_heap_size), count(p, q->min_heap_size)), l);
         l = tb_cons(p, tb_tuple2(p, AM(min_bin_vheap_size), make_small(46422)), l);
-        return tb_cons(p, tb_tuple2(p, AM(max_heap_size), max_heap(p)), l);
+        return tb_cons(p, tb_tuple2(p, AM(max_heap_size), max_heap(p, q)), l);
     }
     case PI_garbage_collection_info: {
         static const char *const names[] = {"old_heap_block_size", "heap_block_size", "mbuf_size", "recent_size",
@@ -201,7 +197,7 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
             l = tb_cons(p, tb_tuple3(p, count(p, (UWord)pb->val), count(p, pb->size), count(p, (UWord)pb->val->refc)), l);
         return l;
     }
-    case PI_max_heap_size: return max_heap(p);
+    case PI_max_heap_size: return max_heap(p, q);
     case PI_magic_ref: return NIL;
     case PI_backtrace: return tb_new_binary(p, NULL, 0);
     case PI_trace: return make_small(0);

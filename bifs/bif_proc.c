@@ -40,9 +40,14 @@ static Term do_spawn(TbProcess *p, Term *args, TbSpawnOpts *o) {
     return c->id;
 }
 
-BIF_DECL(bif_spawn_3) { return do_spawn(p, args, NULL); }
+#define DEFAULT_OPTS .prio = TB_PRIO_NORMAL, .has_max_heap = true, .max_heap_size = tb_sys_max_heap_size, \
+                     .max_heap_flags = (uint8_t)tb_sys_max_heap_flags
+BIF_DECL(bif_spawn_3) {
+    TbSpawnOpts o = {DEFAULT_OPTS};
+    return do_spawn(p, args, &o);
+}
 BIF_DECL(bif_spawn_link_3) {
-    TbSpawnOpts o = {.link = true, .prio = p->prio};
+    TbSpawnOpts o = {DEFAULT_OPTS, .link = true};
     return do_spawn(p, args, &o);
 }
 
@@ -55,7 +60,7 @@ static int prio_index(Term v) {
 }
 
 BIF_DECL(bif_spawn_opt_4) {
-    TbSpawnOpts o = {.prio = TB_PRIO_NORMAL};
+    TbSpawnOpts o = {DEFAULT_OPTS};
     Term l = args[3];
     for (; is_list(l); l = CDR(list_val(l))) {
         Term opt = CAR(list_val(l));
@@ -80,7 +85,12 @@ BIF_DECL(bif_spawn_opt_4) {
         } else if (k == AM(min_bin_vheap_size)) {
             if (!is_small(v) || small_val(v) < 0) BADARG(p);
         } else if (k == AM(max_heap_size)) {
-            if (!(is_small(v) && small_val(v) >= 0) && !is_map(v)) BADARG(p);
+            UWord sz;
+            unsigned fl;
+            if (!tb_parse_max_heap(v, &sz, &fl)) BADARG(p);
+            o.has_max_heap = true;
+            o.max_heap_size = sz;
+            o.max_heap_flags = (uint8_t)fl;
         } else if (k == AM(message_queue_data)) {
             if (v != tb_atom_cstr("on_heap") && v != tb_atom_cstr("off_heap")) BADARG(p);
         } else BADARG(p);

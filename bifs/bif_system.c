@@ -34,13 +34,11 @@ TbModule *tb_module_first(void);               /* emu/module.c */
 
 
 /* ---- global defaults (system_flag/2) ---- */
-#define MAX_HEAP_KILL 1u
-#define MAX_HEAP_LOG  2u
 UWord tb_sys_min_heap_size = TB_MIN_HEAP;
 UWord tb_sys_min_bin_vheap_size = 46422;
 UWord tb_sys_fullsweep_after = 65535;
 UWord tb_sys_max_heap_size = 0;
-unsigned tb_sys_max_heap_flags = MAX_HEAP_KILL | MAX_HEAP_LOG;
+unsigned tb_sys_max_heap_flags = TB_MAX_HEAP_KILL | TB_MAX_HEAP_LOG;
 int tb_backtrace_depth = 8;
 
 static UWord trace_control_word;
@@ -109,7 +107,7 @@ static Term bool_atom(bool b) { return b ? AM_true : AM_false; }
 static Term make_count(UWord v) { return make_small(v > (UWord)MAX_SMALL ? MAX_SMALL : (SWord)v); }
 
 /* #{error_logger => L, kill => K, size => S}: a flatmap, keys in atom order. */
-static Term max_heap_map(TbProcess *p, UWord size, unsigned flags) {
+Term tb_max_heap_map(TbProcess *p, UWord size, unsigned flags) {
     Term *hp = tb_halloc(p, 4 + FLATMAP_HEAD_WORDS + 3);
     hp[0] = make_arityval(3);
     hp[1] = CATOM("error_logger"); hp[2] = AM(kill); hp[3] = CATOM("size");
@@ -117,15 +115,15 @@ static Term max_heap_map(TbProcess *p, UWord size, unsigned flags) {
     m[0] = make_header(2 + 3, HDR_SUB_FLATMAP);
     m[1] = 3;
     m[2] = make_boxed(hp);
-    m[3] = bool_atom(flags & MAX_HEAP_LOG);
-    m[4] = bool_atom(flags & MAX_HEAP_KILL);
+    m[3] = bool_atom(flags & TB_MAX_HEAP_LOG);
+    m[4] = bool_atom(flags & TB_MAX_HEAP_KILL);
     m[5] = make_count(size);
     return make_boxed(m);
 }
 
 /* ERTS's erts_max_heap_size: a size, or a map with a mandatory small size
  * and optional boolean kill/error_logger (other keys ignored). */
-static bool parse_max_heap(Term v, UWord *size, unsigned *flags) {
+bool tb_parse_max_heap(Term v, UWord *size, unsigned *flags) {
     SWord sz;
     *flags = tb_sys_max_heap_flags;
     if (is_small(v)) sz = small_val(v);
@@ -134,11 +132,11 @@ static bool parse_max_heap(Term v, UWord *size, unsigned *flags) {
              l = tb_map_get(v, CATOM("error_logger"));
         if (s == TB_NONE || !is_small(s)) return false;
         sz = small_val(s);
-        if (k == AM_true) *flags |= MAX_HEAP_KILL;
-        else if (k == AM_false) *flags &= ~MAX_HEAP_KILL;
+        if (k == AM_true) *flags |= TB_MAX_HEAP_KILL;
+        else if (k == AM_false) *flags &= ~TB_MAX_HEAP_KILL;
         else if (k != TB_NONE) return false;
-        if (l == AM_true) *flags |= MAX_HEAP_LOG;
-        else if (l == AM_false) *flags &= ~MAX_HEAP_LOG;
+        if (l == AM_true) *flags |= TB_MAX_HEAP_LOG;
+        else if (l == AM_false) *flags &= ~TB_MAX_HEAP_LOG;
         else if (l != TB_NONE) return false;
     } else return false;
     if (sz < 0) return false;
@@ -217,9 +215,10 @@ BIF_DECL(bif_process_flag_2) {
     } else if (atom_named(f, "max_heap_size")) {
         UWord size;
         unsigned fl;
-        if (!parse_max_heap(v, &size, &fl) || (size != 0 && size < p->min_heap_size)) BADARG(p);
-        /* No per-process field yet: reports the system default, stores nothing. */
-        old = max_heap_map(p, tb_sys_max_heap_size, tb_sys_max_heap_flags);
+        if (!tb_parse_max_heap(v, &size, &fl) || (size != 0 && size < p->min_heap_size)) BADARG(p);
+        old = tb_max_heap_map(p, p->max_heap_size, p->max_heap_flags);
+        p->max_heap_size = size;
+        p->max_heap_flags = (uint8_t)fl;
     } else if (atom_named(f, "message_queue_data")) {
         bool off;
         if (atom_named(v, "off_heap")) off = true;
@@ -473,7 +472,7 @@ static Term system_info_item(TbProcess *p, int item) {
         return tb_tuple2(p, CATOM("min_bin_vheap_size"), make_count(tb_sys_min_bin_vheap_size));
     case SI_FULLSWEEP_AFTER: return tb_tuple2(p, CATOM("fullsweep_after"), make_count(tb_sys_fullsweep_after));
     case SI_GARBAGE_COLLECTION: return gc_list(p);
-    case SI_MAX_HEAP_SIZE: return max_heap_map(p, tb_sys_max_heap_size, tb_sys_max_heap_flags);
+    case SI_MAX_HEAP_SIZE: return tb_max_heap_map(p, tb_sys_max_heap_size, tb_sys_max_heap_flags);
     case SI_MESSAGE_QUEUE_DATA: return CATOM("on_heap");
     case SI_LOGICAL_PROCESSORS: return cpu_count(0);
     case SI_LOGICAL_PROCESSORS_ONLINE: return cpu_count(1);
@@ -562,8 +561,8 @@ BIF_DECL(bif_system_flag_2) {
     if (atom_named(f, "max_heap_size")) {
         UWord size;
         unsigned fl;
-        if (!parse_max_heap(v, &size, &fl) || (size != 0 && size < tb_sys_min_heap_size)) BADARG(p);
-        Term old = max_heap_map(p, tb_sys_max_heap_size, tb_sys_max_heap_flags);
+        if (!tb_parse_max_heap(v, &size, &fl) || (size != 0 && size < tb_sys_min_heap_size)) BADARG(p);
+        Term old = tb_max_heap_map(p, tb_sys_max_heap_size, tb_sys_max_heap_flags);
         tb_sys_max_heap_size = size;
         tb_sys_max_heap_flags = fl;
         return old;

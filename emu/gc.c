@@ -194,11 +194,14 @@ static void collect(TbProcess *p, size_t size, int live, bool minor) {
 static void gc(TbProcess *p, size_t need, int live, bool force_major) {
     /* queued messages' data joins the heap fragments (copied in like ERTS's
      * on-heap message queue); their binaries join the off-heap list */
-    for (TbMessage *m = p->msg_first; m; m = m->next) {
-        TbHeapFrag *f = m->frag;
-        if (!f) continue;
-        m->frag = NULL;
-        tb_frag_absorb(p, f);
+    if (p->msg_unabsorbed) {
+        for (TbMessage *m = *p->msg_unabsorbed; m; m = m->next) {
+            TbHeapFrag *f = m->frag;
+            if (!f) continue;
+            m->frag = NULL;
+            tb_frag_absorb(p, f);
+        }
+        p->msg_unabsorbed = NULL;
     }
     size_t frags = 0;
     for (TbHeapFrag *f = p->frags; f; f = f->next) frags += f->used;
@@ -228,8 +231,14 @@ static void gc(TbProcess *p, size_t need, int live, bool force_major) {
     }
     if (minor) p->gen_gcs++;
     else p->gen_gcs = 0;
+    if (p->max_heap_size) {
+        size_t total = (size_t)(p->hend - p->heap) + (size_t)(p->old_hend - p->old_heap);
+        if (total > p->max_heap_size) tb_max_heap_reached(p, total);
+    }
     size_t live_words = (size_t)(p->htop - p->heap);
-    size_t want = next_heap_size(2 * (live_words + need) + stack + 1);
+    /* every queued message is a root each collection: a long queue gets a
+     * young heap in proportion, so scanning it stays O(1) per word allocated */
+    size_t want = next_heap_size(2 * (live_words + need) + stack + p->msg_len + 1);
     if (want < p->min_heap_size) want = p->min_heap_size;
     if (size > 4 * want) {
         /* compact the survivors; they are all below high water now, so a

@@ -79,6 +79,7 @@ int tb_op_from_addr(UWord w) {
 #define ENSURE(need, live) do {                                     \
         if ((UWord)(E - HTOP) <= (UWord)(need) || tb_gc_stress) {   \
             SWAPOUT; tb_gc(p, (need) + 1, (live)); SWAPIN;          \
+            if (p->status == TB_PS_EXITING) goto killed;            \
         }                                                           \
     } while (0)
 
@@ -160,6 +161,14 @@ yield:
     SWAPOUT;
     p->i = I;
     p->arity = (unsigned)I[-1];
+    p->fcalls = FCALLS;
+    return TB_RUN_YIELD;
+
+killed:
+    /* max_heap_size killed us during a collection: leave; the scheduler ends us */
+    SWAPOUT;
+    p->i = I;
+    p->arity = 0;
     p->fcalls = FCALLS;
     return TB_RUN_YIELD;
 

@@ -31,6 +31,7 @@ void tb_msg_enqueue(TbProcess *to, Term msg, TbHeapFrag *frag) {
     m->next = NULL;
     m->msg = msg;
     m->frag = frag;
+    if (frag && !to->msg_unabsorbed) to->msg_unabsorbed = to->msg_last;
     *to->msg_last = m;
     to->msg_last = &m->next;
     to->msg_len++;
@@ -77,9 +78,10 @@ void tb_msg_remove(TbProcess *p) {
     TbMessage *m = *p->msg_save;
     *p->msg_save = m->next;
     if (p->msg_last == &m->next) p->msg_last = p->msg_save;
-    /* markers that pointed after m now point where m was */
+    /* links into the queue that pointed after m now point where m was */
     for (int i = 0; i < TB_RECV_MARKERS; i++)
         if (p->markers[i].in_use && p->markers[i].pos == &m->next) p->markers[i].pos = p->msg_save;
+    if (p->msg_unabsorbed == &m->next) p->msg_unabsorbed = p->msg_save;
     if (m->frag) tb_frag_absorb(p, m->frag);
     free(m);
     p->msg_len--;

@@ -15,6 +15,7 @@ TbProcess *tb_process_new(size_t heap_words) {
     p->high_water = p->heap;
     p->min_heap_size = heap_words;
     p->max_gen_gcs = 65535;
+    p->max_heap_flags = TB_MAX_HEAP_KILL | TB_MAX_HEAP_LOG;
     p->arg_reg = p->x = p->def_arg_reg;
     p->arg_cap = TB_DEF_ARG_REGS;
     p->dictionary = TB_NONE;

@@ -52,6 +52,9 @@ typedef struct TbRecvMarker {
     bool in_use;
 } TbRecvMarker;
 
+#define TB_MAX_HEAP_KILL 1u
+#define TB_MAX_HEAP_LOG  2u
+
 /* Process states (ERTS's status of process_info). */
 enum { TB_PS_RUNNABLE, TB_PS_RUNNING, TB_PS_WAITING, TB_PS_EXITING, TB_PS_FREE };
 /* Priorities, highest first (run queue index). */
@@ -82,6 +85,8 @@ typedef struct TbProcess {
     Term *high_water;          /* data below this survived one GC: promoted next time */
     TbHeapFrag *frags;
     size_t min_heap_size;      /* words */
+    size_t max_heap_size;      /* words, 0: no limit */
+    uint8_t max_heap_flags;    /* TB_MAX_HEAP_KILL | TB_MAX_HEAP_LOG */
     UWord gen_gcs, max_gen_gcs;/* minor GCs since last full sweep; fullsweep_after */
     struct TbProcBin *off_heap;/* ProcBins on this heap, swept after GC */
     UWord off_heap_bytes;      /* binary virtual heap: triggers GC */
@@ -105,6 +110,7 @@ typedef struct TbProcess {
 
     /* messages and receive */
     TbMessage *msg_first, **msg_last, **msg_save;
+    TbMessage **msg_unabsorbed;/* link to the first message whose data may still be in its own fragment */
     UWord msg_len;
     const UWord *timeout_pc;   /* where a timed-out receive resumes */
     struct TbTimer *recv_timer;

@@ -130,7 +130,10 @@ static void error_report(TbProcess *p, Term reason) {
 /* The slice ended with the process finished (r == TB_RUN_EXIT). */
 static void finished(TbScheduler *s, TbProcess *p) {
     Term reason;
-    if (p->freason == 0) reason = AM(normal);
+    if (p->status == TB_PS_EXITING) {          /* killed during its last slice */
+        reason = p->exit_reason;
+        if (p == s->main && reason != AM(normal)) s->main_status = 1;
+    } else if (p->freason == 0) reason = AM(normal);
     else if (p->freason == TB_TRAP_EXIT) {
         reason = p->fvalue;
         if (p == s->main && reason != AM(normal)) {

@@ -5,6 +5,8 @@
 #include "scheduler.h"
 #include "atom.h"
 #include "gc.h"
+#include "exception.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,9 +112,25 @@ void tb_proc_kill(TbProcess *p, Term reason) {
     TbHeapFrag *f;
     p->exit_reason = tb_msg_copy(reason, 0, &f, NULL);
     p->exit_frag = f;
-    bool waiting = p->status == TB_PS_WAITING;
+    bool running = p->status == TB_PS_RUNNING;
     p->status = TB_PS_EXITING;
-    if (waiting || !(p->flags & TB_PF_IN_RUNQ)) tb_sched_enqueue(p);
+    /* a running process is queued by the scheduler when its slice ends */
+    if (!running) tb_sched_enqueue(p);
+}
+
+void tb_max_heap_reached(TbProcess *p, size_t total) {
+    if (p->max_heap_flags & TB_MAX_HEAP_LOG) {
+        fflush(stdout);
+        fputs("=ERROR REPORT====\n     Process:            ", stderr);
+        tb_fprint_term(stderr, p->id);
+        fprintf(stderr, "\n     Context:            maximum heap size reached\n"
+                        "     Max Heap Size:      %zu\n     Total Heap Size:    %zu\n"
+                        "     Kill:               %s\n     Error Logger:       true\n"
+                        "     Message Queue Len:  %lu\n\n",
+                p->max_heap_size, total, p->max_heap_flags & TB_MAX_HEAP_KILL ? "true" : "false",
+                (unsigned long)p->msg_len);
+    }
+    if (p->max_heap_flags & TB_MAX_HEAP_KILL) tb_proc_kill(p, AM(killed));
 }
 
 void tb_signal_exit(TbProcess *to, Term from, Term reason, bool exit2) {

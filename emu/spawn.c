@@ -63,6 +63,7 @@ TbProcess *tb_spawn(TbProcess *parent, Term m, Term f, Term args, TbSpawnOpts *o
     if (o) {
         c->prio = o->prio;
         if (o->has_fullsweep) c->max_gen_gcs = o->max_gen_gcs;
+        if (o->has_max_heap) { c->max_heap_size = o->max_heap_size; c->max_heap_flags = o->max_heap_flags; }
         if (o->link) { tb_link_add(parent, c->id); tb_link_add(c, parent->id); }
         if (o->monitor) {
             tb_ref_new_nums(o->mon_ref);

@@ -8,7 +8,9 @@ typedef struct TbSpawnOpts {
     uint8_t prio;
     size_t min_heap_size;      /* words; 0: default */
     UWord max_gen_gcs;         /* fullsweep_after */
-    bool has_fullsweep;
+    bool has_fullsweep, has_max_heap;
+    size_t max_heap_size;
+    uint8_t max_heap_flags;
     uint32_t mon_ref[3];       /* out: the monitor's reference */
 } TbSpawnOpts;
 
