@@ -56,7 +56,9 @@ ARITH_OP(i_rem, { if (y_ != 0) { D(3) = make_small(x_ % y_); NEXTOP(i_rem); } },
         NEXTOP(name);                                                     \
     }
 PLUS_NOFRAME(i_increment_xx, XR(1), (Term)A(2), XR(3))
+PLUS_NOFRAME(i_increment_yx, YR(1), (Term)A(2), XR(3))
 PLUS_NOFRAME(i_plus_xxx, XR(1), XR(2), XR(3))
+PLUS_NOFRAME(i_plus_yxx, YR(1), XR(2), XR(3))
 PLUS_NOFRAME(i_increment, S(1), (Term)A(2), D(3))
 #undef PLUS_NOFRAME
 

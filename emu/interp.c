@@ -114,12 +114,16 @@ int tb_interp_run(TbProcess *p) {
     }
 #endif
     Term *x = p->x;
-    double *const fr = p->sched->fr;
+#define fr (p->sched->fr)
     const UWord *trap_next = NULL;
     Term *E = p->stop;
     Term *HTOP = p->htop;
     const UWord *I = p->i;
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    register int64_t FCALLS asm("r15") = p->fcalls;   /* GCC spills it to memory otherwise (~4% on calls) */
+#else
     int64_t FCALLS = p->fcalls;
+#endif
     const UWord *fail_pc = NULL;
 
     DISPATCH();

@@ -23,10 +23,13 @@ static const struct BifRule {
     bool negate;         /* X - C  =>  X + (-C) */
 } bif_rules[] = {
     {"+", 2, true, OP_i_increment_xx, false},
+    {"+", 2, true, OP_i_increment_yx, false},
     {"+", 2, true, OP_i_increment, false},
     {"+", 2, true, OP_i_plus_xxx, false},
+    {"+", 2, true, OP_i_plus_yxx, false},
     {"+", 2, true, OP_i_plus, false},
     {"-", 2, true, OP_i_increment_xx, true},
+    {"-", 2, true, OP_i_increment_yx, true},
     {"-", 2, true, OP_i_increment, true},
     {"-", 2, true, OP_i_minus, false},
     {"*", 2, true, OP_i_times, false},
