@@ -194,7 +194,7 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
     case PI_binary: {
         Term l = NIL;
         for (TbProcBin *pb = q->off_heap; pb; pb = pb->next)
-            l = tb_cons(p, tb_tuple3(p, count(p, (UWord)pb->val), count(p, pb->size), count(p, (UWord)pb->val->refc)), l);
+            if (!is_magic_ref_header(pb->header)) l = tb_cons(p, tb_tuple3(p, count(p, (UWord)pb->val), count(p, pb->size), count(p, (UWord)pb->val->refc)), l);
         return l;
     }
     case PI_max_heap_size: return max_heap(p, q);

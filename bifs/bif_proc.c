@@ -21,7 +21,7 @@ static Term trap(TbProcess *p, UWord code, Term v) {
 
 static bool ref_nums(Term ref, uint32_t n[3]) {
     if (!is_ref(ref)) return false;
-    memcpy(n, ((const TbRefThing *)boxed_val(ref))->num, 3 * sizeof(uint32_t));
+    memcpy(n, tb_ref_numbers(ref), 3 * sizeof(uint32_t));
     return true;
 }
 

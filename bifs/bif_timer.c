@@ -98,7 +98,7 @@ static Term timer_op(TbProcess *p, Term ref, Term opts, bool cancel) {
     bool async, info;
     if (!is_ref(ref) || !timer_opts(opts, &async, &info)) BADARG(p);
     TbTimers *tm = &p->sched->timers;
-    TbTimer *t = tb_timer_hash_find(tm, ((const TbRefThing *)boxed_val(ref))->num);
+    TbTimer *t = tb_timer_hash_find(tm, tb_ref_numbers(ref));
     Term res = t ? time_left(p, t) : AM_false;
     if (t && cancel) {
         tb_timer_remove(tm, t);

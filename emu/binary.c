@@ -1,5 +1,6 @@
 /* binary.c — binary objects and their off-heap bookkeeping, iolist walking. */
 #include "binary.h"
+#include "resource.h"
 #include "bits.h"
 #include "atom.h"
 #include <stdlib.h>
@@ -121,7 +122,7 @@ const uint8_t *tb_binary_aligned_bytes(Term t, size_t *len, uint8_t **tmp) {
 void tb_proc_bins_release(struct TbProcBin *list) {
     while (list) {
         TbProcBin *next = list->next;
-        tb_binary_unref(list->val);
+        tb_off_heap_release(list);
         list = next;
     }
 }
@@ -134,6 +135,7 @@ void tb_off_heap_gc_done(TbProcess *p) {
     UWord bytes = 0, active = 0, cands = 0;
     TbProcBin *pb;
     for (pb = p->off_heap; pb; pb = pb->next) {
+        if (is_magic_ref_header(pb->header)) continue;
         bytes += pb->size;
         if (pb->flags & TB_PB_ACTIVE_WRITER) active++;
         else if ((pb->flags & TB_PB_WRITABLE) && pb->val->orig_size - pb->size >= 8) cands++;
@@ -143,6 +145,7 @@ void tb_off_heap_gc_done(TbProcess *p) {
     unsigned leave = 0;        /* percentage of unused room to leave */
     if (!active) leave = cands <= 1 ? 20 : cands <= 10 ? 10 : 0;
     for (pb = p->off_heap; pb; pb = pb->next) {
+        if (is_magic_ref_header(pb->header)) continue;
         if (pb->flags & TB_PB_ACTIVE_WRITER) { pb->flags &= ~(UWord)TB_PB_ACTIVE_WRITER; continue; }
         if (!(pb->flags & TB_PB_WRITABLE) || pb->val->orig_size - pb->size < 8) continue;
         size_t n = pb->size;
@@ -160,7 +163,7 @@ void tb_off_heap_sweep(TbProcess *p, TbProcBinWhere where, void *ctx) {
         TbProcBin *now = where(pb, ctx), *next;
         if (!now) {
             next = pb->next;
-            tb_binary_unref(pb->val);
+            tb_off_heap_release(pb);
         } else {
             next = now->next;
             *tail = now;

@@ -239,9 +239,9 @@ top:
             break;                               /* remote vs remote: raw words below */
         case R_REF:
             if (is_ref(a) && is_ref(b)) {
-                const TbRefThing *x = (const TbRefThing *)boxed_val(a), *y = (const TbRefThing *)boxed_val(b);
+                const uint32_t *x = tb_ref_numbers(a), *y = tb_ref_numbers(b);
                 for (int i = 2; i >= 0; i--)
-                    if (x->num[i] != y->num[i]) { r = x->num[i] < y->num[i] ? -1 : 1; goto done; }
+                    if (x[i] != y[i]) { r = x[i] < y[i] ? -1 : 1; goto done; }
                 goto pop;
             }
             r = is_ref(a) ? -1 : is_ref(b) ? 1 : 0;

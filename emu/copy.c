@@ -4,6 +4,7 @@
 #include "gc.h"
 #include "module.h"
 #include "binary.h"
+#include "resource.h"
 #include "map.h"
 #include <stdlib.h>
 
@@ -64,6 +65,11 @@ static Term copy_shallow(Term t, Term **hpp, TbProcBin **off_heap) {
             tb_binary_ref(pb->val);
             pb->next = *off_heap;
             *off_heap = pb;
+        } else if (is_magic_ref_header(*o)) {
+            TbMagicRef *m = (TbMagicRef *)hp;
+            tb_resource_keep(m->res);
+            m->next = *off_heap;
+            *off_heap = (TbProcBin *)m;
         }
         *hpp = hp + w;
         return make_boxed(hp);

@@ -243,8 +243,7 @@ static bool enc_leaf(Enc *e, Term t) {
         case HDR_SUB_FLOAT: enc_float(e, float_val(t)); return true;
         case HDR_SUB_REFC_BIN: case HDR_SUB_HEAP_BIN: case HDR_SUB_SUB_BIN: enc_bits(e, t); return true;
         case HDR_SUB_REF: {
-            const TbRefThing *r = (const TbRefThing *)boxed_val(t);
-            enc_ref_parts(e, TB_LOCAL_NODE, TB_LOCAL_CREATION, r->num, 3);
+            enc_ref_parts(e, TB_LOCAL_NODE, TB_LOCAL_CREATION, tb_ref_numbers(t), 3);
             return true;
         }
         case HDR_SUB_EXT_PID: {

@@ -17,6 +17,7 @@
 #include "module.h"
 #include "map.h"
 #include "binary.h"
+#include "resource.h"
 #include "scheduler.h"
 #include <stdlib.h>
 #include <stdio.h>
@@ -83,8 +84,8 @@ static inline Term evacuate(Gc *gc, Term t) {
         UWord w = tb_object_words(o);
         Term *n = dest(gc, o, w);
         memcpy(n, o, w * sizeof(Term));
-        if (header_sub(*o) == HDR_SUB_REFC_BIN) {
-            TbProcBin *pb = (TbProcBin *)n;
+        if (header_sub(*o) == HDR_SUB_REFC_BIN || is_magic_ref_header(*o)) {
+            TbProcBin *pb = (TbProcBin *)n;     /* magic refs keep `next` at the same word */
             pb->next = gc->off_heap;
             gc->off_heap = pb;
         }
@@ -169,7 +170,7 @@ static void collect(TbProcess *p, size_t size, int live, bool minor) {
             pb->next = gc.off_heap;
             gc.off_heap = pb;
         } else if (!is_boxed(pb->header)) {
-            tb_binary_unref(pb->val);
+            tb_off_heap_release(pb);
         }
     }
     p->off_heap = gc.off_heap;

@@ -325,7 +325,7 @@ uint32_t tb_make_hash2(Term t) {
                 goto common;
             }
             case HDR_SUB_REF:
-                hash = h1(hash, ((const TbRefThing *)bp)->num[0], HCONST_7);
+                hash = h1(hash, tb_ref_numbers(make_boxed(bp))[0], HCONST_7);
                 goto common;
             default:
                 /* remote pids/ports/refs have no layout yet: mix their words */
@@ -514,7 +514,7 @@ uint32_t tb_make_hash(Term t) {
                 break;
             }
             case HDR_SUB_REF:
-                hash = step32(hash, ((const TbRefThing *)bp)->num[0], FUNNY_NUMBER9) * FUNNY_NUMBER10;
+                hash = step32(hash, tb_ref_numbers(make_boxed(bp))[0], FUNNY_NUMBER9) * FUNNY_NUMBER10;
                 break;
             default:
                 for (UWord i = 1; i <= header_arity(*bp); i++)

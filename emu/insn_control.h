@@ -68,6 +68,25 @@ OPCASE(i_bif_stub) {
     I = (const UWord *)*E++;
     DISPATCH();
 }
+OPCASE(i_call_nif) {
+    /* Patched over the entry of a NIF's Erlang stub (emu/nif.c); the
+     * func_info just before names the function for error frames. */
+    TbBifFn fn = (TbBifFn)A(0);
+    SWAPOUT;
+    p->i = (const UWord *)E[0];
+    Term r = fn(p, x);
+    SWAPIN;
+    if (r == TB_NONE) {
+        if (p->freason & TB_TRAP) { trap_next = (const UWord *)*E++; goto bif_trap; }
+        SWAPOUT;
+        p->ftop = tb_bif_top(p, (Term)I[-3], (Term)I[-2], (unsigned)I[-1], x);
+        SWAPIN;
+        RAISE(NULL);
+    }
+    x[0] = r;
+    I = (const UWord *)*E++;
+    DISPATCH();
+}
 OPCASE(i_error_handler_stub) {
     TbExport *e = (TbExport *)A(0);
     SWAPOUT;

@@ -165,9 +165,9 @@ static uint32_t hash_from(Term t, uint32_t hash) {
                 goto pop;
             }
             case HDR_SUB_REF: {
-                const TbRefThing *r = (const TbRefThing *)b;
-                hash = h1(hash, r->num[0], HCONST_7);
-                hash = h2(hash, r->num[1], r->num[2], HCONST_8);
+                const uint32_t *num = tb_ref_numbers(make_boxed(b));
+                hash = h1(hash, num[0], HCONST_7);
+                hash = h2(hash, num[1], num[2], HCONST_8);
                 goto pop;
             }
             case HDR_SUB_FLOAT: {

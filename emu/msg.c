@@ -92,8 +92,7 @@ void tb_msg_remove(TbProcess *p) {
 /* ---- receive markers ---- */
 static bool ref_nums(Term ref, uint32_t out[3]) {
     if (!is_ref(ref)) return false;
-    const TbRefThing *r = (const TbRefThing *)boxed_val(ref);
-    memcpy(out, r->num, 3 * sizeof(uint32_t));
+    memcpy(out, tb_ref_numbers(ref), 3 * sizeof(uint32_t));
     return true;
 }
 

@@ -318,11 +318,11 @@ static void print_term(Out *o, Term t) {
                 print_bits(o, t);
                 break;
             case HDR_SUB_REF: {
-                const TbRefThing *r = (const TbRefThing *)bp;
+                const uint32_t *num = tb_ref_numbers(make_boxed(bp));
                 put_s(o, "#Ref<0");
                 for (int i = 2; i >= 0; i--) {
                     put_c(o, '.');
-                    put_u(o, r->num[i]);
+                    put_u(o, num[i]);
                 }
                 put_c(o, '>');
                 break;

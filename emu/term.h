@@ -168,6 +168,32 @@ typedef struct TbRefThing {
 #define REF_THING_WORDS 3
 static inline bool is_ref(Term t) { return is_boxed_sub(t, HDR_SUB_REF); }
 
+/* NIF resources: a reference-counted off-heap block (emu/resource.c).  The
+ * term holding one is a magic reference, a longer REF thing (as in ERTS);
+ * it sits on the process's off-heap list with the ProcBins, its `next` at
+ * the same word as theirs. */
+typedef struct TbResource {
+    int64_t refc;
+    const struct TbResourceType *type;
+    uint32_t num[4];           /* its reference numbers (num[3] unused) */
+    size_t size;
+    uint8_t data[] __attribute__((aligned(16)));
+} TbResource;
+struct TbProcBin;
+typedef struct TbMagicRef {
+    Term header;               /* arity 3, HDR_SUB_REF */
+    TbResource *res;
+    struct TbProcBin *next;
+    Term unused;
+} TbMagicRef;
+#define MAGIC_REF_WORDS 4
+static inline bool is_magic_ref_header(Term h) { return h == ((UWord)(MAGIC_REF_WORDS - 1) << 6 | (UWord)HDR_SUB_REF << 2); }
+/* num[0..2] of any local reference, magic or not. */
+static inline const uint32_t *tb_ref_numbers(Term ref) {
+    const Term *b = boxed_val(ref);
+    return is_magic_ref_header(*b) ? ((const TbMagicRef *)b)->res->num : ((const TbRefThing *)b)->num;
+}
+
 /* ---- binaries ----
  * A bitstring term is one of: heap binary (<= 64 bytes inline), refc binary
  * (a ProcBin on the heap pointing to a shared TbBinary), or a sub binary
