@@ -114,5 +114,6 @@ BIF_DECL(bif_is_builtin_3) {
 
 BIF_DECL(bif_module_loaded_1) {
     if (!is_atom(args[0])) BADARG(p);
-    return tb_module_find(args[0]) ? AM_true : AM_false;
+    TbModule *m = tb_module_find(args[0]);
+    return m && m->code && !m->on_load_pending ? AM_true : AM_false;   /* a deleted module keeps only old code */
 }

@@ -36,3 +36,156 @@ BIF_DECL(bif_load_nif_2) {
     }
     return tb_nif_install(p, m, lib, args[1]);
 }
+
+/* ---------------- prepared code (erlang:load_module/2 and the code server) ---------------- */
+#include "../emu/resource.h"
+#include "../loader/load.h"
+#include "../emu/ptab.h"
+#include "../emu/msg.h"
+#include "../emu/binary.h"
+#include "../emu/gc.h"
+#include <stdlib.h>
+
+typedef struct { TbModule *m; bool used; } Prepared;
+
+static void prepared_dtor(void *data) {
+    Prepared *pr = data;
+    (void)pr;                  /* an unused prepared module keeps its code: literals may be shared */
+}
+static const TbResourceType prepared_type = {"prepared_code", prepared_dtor};
+
+BIF_DECL(bif_ei_prepare_loading_2) {
+    Term mod = args[0], bin = args[1];
+    if (!is_atom(mod) || !is_binary(bin)) BADARG(p);
+    size_t len;
+    if (!tb_iolist_size(bin, &len)) BADARG(p);
+    uint8_t *data = malloc(len ? len : 1);
+    if (!data) abort();
+    tb_iolist_to_bytes(bin, data);
+    char err[512];
+    TbModule *m = tb_load_prepare(data, len, mod, err, sizeof err);
+    free(data);
+    if (!m) return tb_tuple2(p, AM(error), AM(badfile));
+    Prepared *pr = tb_resource_alloc(&prepared_type, sizeof *pr);
+    pr->m = m;
+    Term ref = tb_make_magic_ref(p, pr);
+    tb_resource_release(tb_resource_of(pr));     /* the term holds it now */
+    return ref;
+}
+
+BIF_DECL(bif_has_prepared_code_on_load_1) {
+    Prepared *pr = tb_get_resource(args[0], &prepared_type);
+    if (!pr || pr->used) BADARG(p);
+    return pr->m->on_load ? AM_true : AM_false;
+}
+
+BIF_DECL(bif_finish_loading_1) {
+    Term l = args[0];
+    for (; is_list(l); l = CDR(list_val(l))) {
+        Prepared *pr = tb_get_resource(CAR(list_val(l)), &prepared_type);
+        if (!pr || pr->used) BADARG(p);
+    }
+    if (l != NIL) BADARG(p);
+    /* all or nothing: any module with old code fails the lot */
+    Term bad = NIL;
+    for (l = args[0]; is_list(l); l = CDR(list_val(l))) {
+        Prepared *pr = tb_get_resource(CAR(list_val(l)), &prepared_type);
+        TbModule *cur = tb_module_find(pr->m->name);
+        if (cur && cur->old) bad = tb_cons(p, pr->m->name, bad);
+    }
+    if (bad != NIL) return tb_tuple2(p, tb_atom_cstr("not_purged"), bad);
+    for (l = args[0]; is_list(l); l = CDR(list_val(l))) {
+        Prepared *pr = tb_get_resource(CAR(list_val(l)), &prepared_type);
+        pr->used = true;
+        tb_load_publish(pr->m);
+    }
+    return AM(ok);
+}
+
+BIF_DECL(bif_call_on_load_function_1) {
+    TbModule *m = is_atom(args[0]) ? tb_module_find(args[0]) : NULL;
+    if (!m || !m->on_load_pending || !m->on_load) BADARG(p);
+    p->i = m->on_load;
+    p->arity = 0;
+    p->freason = TB_TRAP_CALL;
+    p->fvalue = NIL;
+    p->ftop = NIL;
+    return TB_NONE;
+}
+
+BIF_DECL(bif_finish_after_on_load_2) {
+    TbModule *m = is_atom(args[0]) ? tb_module_find(args[0]) : NULL;
+    if (!m || !m->on_load_pending || (args[1] != AM_true && args[1] != AM_false)) BADARG(p);
+    m->on_load_pending = false;
+    if (args[1] == AM_true) {
+        tb_module_publish_exports(m);
+    } else {
+        /* the new code goes; the version it replaced is current again */
+        tb_module_make_old(m->name);
+        TbModule *shell = tb_module_find(m->name);
+        TbModule *prev = m->old;
+        shell->old = NULL;
+        if (prev) { prev->old = NULL; tb_module_register(prev); tb_module_publish_exports(prev); }
+    }
+    return AM_true;
+}
+
+BIF_DECL(bif_delete_module_1) {
+    if (!is_atom(args[0])) BADARG(p);
+    TbModule *m = tb_module_find(args[0]);
+    if (!m || !m->code) return AM_undefined;
+    if (m->old) BADARG(p);
+    tb_module_make_old(args[0]);
+    return AM_true;
+}
+
+BIF_DECL(bif_check_old_code_1) {
+    if (!is_atom(args[0])) BADARG(p);
+    TbModule *m = tb_module_find(args[0]);
+    return m && m->old ? AM_true : AM_false;
+}
+
+/* purge_module(Mod, prepare | prepare_on_load | complete | abort): the
+ * code purger's protocol (erts_code_purger.erl). */
+BIF_DECL(bif_ei_purge_module_2) {
+    Term mod = args[0], op = args[1];
+    if (!is_atom(mod) || !is_atom(op)) BADARG(p);
+    TbModule *m = tb_module_find(mod);
+    const TbAtom *a = atom_entry(op);
+#define IS(s) (a->len == sizeof(s) - 1 && memcmp(a->name, s, a->len) == 0)
+    if (IS("prepare") || IS("prepare_on_load")) return m && m->old ? AM_true : AM_false;
+    if (IS("complete")) { tb_module_purge_old(mod); return AM_true; }
+    if (IS("abort")) return AM_false;
+#undef IS
+    BADARG(p);
+}
+
+/* Does q run or refer to the old code of mod?  Its position, the return
+ * addresses on its stack and the funs on its heap are checked. */
+static bool in_old(const TbModule *old, const void *pc) {
+    return pc >= (const void *)old->code && pc < (const void *)(old->code + old->code_words);
+}
+static bool heap_refers(const Term *from, const Term *to, const TbModule *old) {
+    for (const Term *t = from; t < to;) {
+        Term w = *t;
+        if (!is_header(w)) { t += 1; continue; }
+        if (header_sub(w) == HDR_SUB_FUN) {
+            const TbFunThing *f = (const TbFunThing *)t;
+            if (f->fe >= old->funs && f->fe < old->funs + old->nfuns) return true;
+        }
+        t += tb_object_words(t);
+    }
+    return false;
+}
+bool tb_process_refers_old(TbProcess *q, Term mod) {
+    TbModule *cur = tb_module_find(mod);
+    const TbModule *old = cur ? cur->old : NULL;
+    if (!old) return false;
+    if (q->i && in_old(old, q->i)) return true;
+    for (Term *sp = q->stop; sp < q->hend; sp++)
+        if (is_header(*sp) && *sp && in_old(old, (const void *)*sp)) return true;
+    if (heap_refers(q->heap, q->htop, old) || heap_refers(q->old_heap, q->old_htop, old)) return true;
+    for (TbHeapFrag *f = q->frags; f; f = f->next)
+        if (heap_refers(f->mem, f->mem + f->used, old)) return true;
+    return false;
+}

@@ -287,14 +287,24 @@ BIF_DECL(bif_ei_garbage_collect_1) {
     return AM_true;
 }
 
+bool tb_process_refers_old(TbProcess *q, Term mod);   /* bif_load.c */
+
 /* {garbage_collect, ReqId, Type}: done at once (the target is not running,
  * one scheduler), answered with {garbage_collect, ReqId, Result}. */
 static Term system_task(TbProcess *p, Term pid, Term req) {
     if (!is_pid(pid) || !is_tuple(req) || tuple_arity(req) < 2) BADARG(p);
     Term *t = tuple_val(req);
-    if (t[1] != AM(garbage_collect) || tuple_arity(req) != 3) BADARG(p);
     TbProcess *q = tb_pid_lookup(pid);
     bool alive = q && q->status < TB_PS_EXITING;
+    if (tuple_arity(req) == 3 && t[1] == tb_atom_cstr("check_process_code") && is_atom(t[3])) {
+        /* {check_process_code, ReqId, Mod} -> {check_process_code, ReqId, Bool} */
+        Term *hp = tb_halloc(p, 4);
+        hp[0] = make_arityval(3); hp[1] = t[1]; hp[2] = t[2];
+        hp[3] = alive && tb_process_refers_old(q, t[3]) ? AM_true : AM_false;
+        tb_msg_send(p, p, make_boxed(hp));
+        return AM(ok);
+    }
+    if (t[1] != AM(garbage_collect) || tuple_arity(req) != 3) BADARG(p);
     Term *hp = tb_halloc(p, 4);
     hp[0] = make_arityval(3); hp[1] = AM(garbage_collect); hp[2] = t[2]; hp[3] = alive ? AM_true : AM_false;
     tb_msg_send(p, p, make_boxed(hp));

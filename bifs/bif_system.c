@@ -256,6 +256,7 @@ BIF_DECL(bif_loaded_0) {
     (void)args;
     Term res = NIL, *tail = &res;
     for (TbModule *m = tb_module_first(); m; m = m->next) {
+        if (!m->code) continue;                     /* deleted: only old code is left */
         Term *hp = tb_halloc(p, 2);
         hp[0] = m->name;
         hp[1] = NIL;

@@ -3,6 +3,7 @@
 #include "exception.h"
 #include "atom.h"
 #include "interp.h"
+#include "boot.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -78,9 +79,29 @@ const UWord *tb_fun_setup(TbProcess *p, Term fun, unsigned arity, Term *x) {
     return raise(p, error_tuple(p, AM(badarity), error_tuple(p, fun, list)), NIL);
 }
 
+Term tb_proc_error_handler(const TbProcess *p);   /* bifs/bif_system.c */
+
+/* Booted: call ErrorHandler:undefined_function(M, F, Args) as ERTS does
+ * (the code server loads the module); NULL when there is no handler. */
+static const UWord *call_error_handler(TbProcess *p, TbExport *e) {
+    TbExport *eh = tb_export_find(tb_proc_error_handler(p), AM(undefined_function), 3);
+    if (!eh || !tb_export_defined(eh) || eh == e) return NULL;
+    Term *hp = tb_halloc(p, 2 * e->arity), args = NIL;
+    for (unsigned i = e->arity; i-- > 0;) { hp[0] = p->x[i]; hp[1] = args; args = make_list(hp); hp += 2; }
+    p->x[0] = e->module;
+    p->x[1] = e->function;
+    p->x[2] = args;
+    return eh->code;
+}
+
 const UWord *tb_undefined_function(TbProcess *p, TbExport *e) {
     char err[256];
-    if (!tb_module_find(e->module)) tb_code_ensure_loaded(e->module, err, sizeof err);
+    if (tb_boot_mode) {
+        const UWord *h = call_error_handler(p, e);
+        if (h) return h;
+    } else if (!tb_module_find(e->module)) {
+        tb_code_ensure_loaded(e->module, err, sizeof err);   /* bare mode loads on demand */
+    }
     if (tb_export_defined(e)) return e->code;
     /* {M,F,Args,[]}: an explicit empty location (no error_info, as in ERTS) */
     Term mfa = tb_make_mfa_args(p, e->module, e->function, e->arity, p->x);

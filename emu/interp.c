@@ -192,6 +192,11 @@ bif_trap:
         p->flags |= TB_PF_HIBERNATE;
         SWAPOUT;
         return TB_RUN_WAIT;
+    case TB_TRAP_CALL:
+        p->freason = 0;
+        *--E = (Term)trap_next;
+        I = p->i;
+        DISPATCH();
     default:                     /* TB_TRAP_EXIT: end now, uncatchable */
         SWAPOUT;
         p->i = NULL;

@@ -10,6 +10,7 @@
 #include "scheduler.h"
 #include "spawn.h"
 #include "ptab.h"
+#include "boot.h"
 #include "../bifs/bif.h"
 #include "../loader/disasm.h"
 #include <stdio.h>
@@ -52,13 +53,13 @@ static int run_bare(Term m, Term f, Term *argv, unsigned argc) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) usage();
     tb_vm_init();
+    if (argc < 2) return tb_boot(otp_root(), 0, argv + 1);
     if (strcmp(argv[1], "-dis") == 0) {
         if (argc != 3) usage();
         return tb_disasm_file(argv[2], stdout) ? 1 : 0;
     }
-    if (strcmp(argv[1], "-bare") != 0) usage();
+    if (strcmp(argv[1], "-bare") != 0) return tb_boot(otp_root(), argc - 1, argv + 1);
     const char *mod = NULL, *fun = "start";
     int i = 2, first_arg = argc;
     for (; i < argc; i++) {

@@ -63,10 +63,66 @@ void tb_module_register(TbModule *m) {
         TbModule **pp = &modules;
         while (*pp != old) pp = &(*pp)->next;
         *pp = old->next;
-        m->old = old;
+        if (old->code) {
+            m->old = old;
+            /* exports the new version lacks go back to the error handler */
+            tb_module_unpublish_exports(old);
+        } else {
+            m->old = old->old;              /* a deleted module's shell */
+            free(old);
+        }
     }
     m->next = modules;
     modules = m;
+}
+
+void tb_module_publish_exports(TbModule *m) {
+    for (unsigned i = 0; i < m->nexps; i++) {
+        TbExport *ex = tb_export_get(m->name, m->exps[i].function, m->exps[i].arity);
+        if (!ex->bif) ex->code = m->exps[i].code;
+    }
+}
+
+void tb_module_unpublish_exports(TbModule *m) {
+    for (unsigned i = 0; i < m->nexps; i++) {
+        TbExport *ex = tb_export_find(m->name, m->exps[i].function, m->exps[i].arity);
+        if (ex && !ex->bif && ex->code == m->exps[i].code) ex->code = &ex->stub[1];
+    }
+}
+
+bool tb_module_make_old(Term name) {
+    TbModule *cur = tb_module_find(name);
+    if (!cur || !cur->code) return false;
+    tb_module_unpublish_exports(cur);
+    /* a module entry with no code keeps the old version reachable */
+    TbModule *shell = calloc(1, sizeof *shell);
+    if (!shell) abort();
+    shell->name = name;
+    shell->old = cur;
+    shell->attributes = shell->compile_info = shell->exports_list = NIL;
+    TbModule **pp = &modules;
+    while (*pp != cur) pp = &(*pp)->next;
+    *pp = shell;
+    shell->next = cur->next;
+    cur->next = NULL;
+    cur->old = NULL;
+    return true;
+}
+
+bool tb_module_purge_old(Term name) {
+    TbModule *cur = tb_module_find(name);
+    if (!cur || !cur->old) return false;
+    /* the code stays allocated: return addresses into it may still sit on
+     * stacks of processes that check_process_code did not stop (ERTS kills
+     * them; we keep the memory until then) */
+    cur->old = NULL;
+    if (!cur->code) {                       /* nothing current either: forget the module */
+        TbModule **pp = &modules;
+        while (*pp != cur) pp = &(*pp)->next;
+        *pp = cur->next;
+        free(cur);
+    }
+    return true;
 }
 
 TbModule *tb_module_of_code(const UWord *pc) {

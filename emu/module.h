@@ -53,6 +53,9 @@ typedef struct TbModule {
     uint8_t md5[16];
     Term exports_list;         /* [{F,A}] */
     const UWord *on_load;      /* code to run for -on_load, NULL if none */
+    bool on_load_pending;      /* loaded, exports held back until on_load succeeds */
+    struct TbModExport { Term function; unsigned arity; const UWord *code; } *exps;
+    unsigned nexps;
     struct TbModule *old;      /* old code, until purged */
     struct TbModule *next;
 } TbModule;
@@ -67,6 +70,14 @@ TbExport *tb_export_find(Term m, Term f, unsigned a);         /* NULL if absent 
 static inline bool tb_export_defined(const TbExport *e) { return e->code != &e->stub[1]; }
 TbModule *tb_module_find(Term name);
 void tb_module_register(TbModule *m);                          /* makes it current */
+/* Point the export entries at m's code (or back at the error-handler stub). */
+void tb_module_publish_exports(TbModule *m);
+void tb_module_unpublish_exports(TbModule *m);
+/* current -> old (delete_module); false if there is no current code. */
+bool tb_module_make_old(Term name);
+/* Drop the old code of a module (purge); false if there was none. */
+bool tb_module_purge_old(Term name);
+TbModule *tb_module_first(void);
 /* Map a code address to its module/function for stacktraces; NULL if none. */
 TbModule *tb_module_of_code(const UWord *pc);
 

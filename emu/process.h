@@ -24,6 +24,7 @@
 #define TB_TRAP_YIELD   (TB_TRAP | 1)  /* result in fvalue; let others run */
 #define TB_TRAP_EXIT    (TB_TRAP | 2)  /* terminate now with reason fvalue (uncatchable) */
 #define TB_TRAP_HIBERNATE (TB_TRAP | 3) /* p->i/arity set up; sleep until a message */
+#define TB_TRAP_CALL    (TB_TRAP | 4)  /* call p->i with the X registers set up; it returns to the BIF's caller */
 
 /* A heap fragment: memory handed out when a BIF allocates more than the
  * heap has left, or the data of a message; the next GC folds it into the

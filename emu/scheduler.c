@@ -8,6 +8,7 @@
 #include "ptab.h"
 #include "exception.h"
 #include "atom.h"
+#include "boot.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -170,8 +171,9 @@ int tb_sched_loop(TbScheduler *s) {
         fire_timers(s);
         TbProcess *p = pick(s);
         if (!p) {
-            if (!s->main) return s->main_status;
+            if (!s->main && !tb_boot_mode) return s->main_status;
             uint64_t next = tb_timer_next(&s->timers);
+            if (next == UINT64_MAX && tb_boot_mode) next = tb_now_ns() + 1000000000u;   /* idle: only I/O or halt can come */
             if (next == UINT64_MAX) {
                 /* bare mode: nothing can wake anyone any more */
                 fflush(stdout);

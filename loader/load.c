@@ -328,25 +328,45 @@ static int finish(Loader *ld) {
 }
 
 /* Make the module's exports callable (after everything else succeeded). */
-static void publish(Loader *ld) {
+static void record_exports(Loader *ld) {
     TbBeamFile *b = ld->b;
     TbModule *m = ld->mod;
     Term *hp = tb_literal_alloc(5 * b->export_count);
     Term list = NIL;
+    m->exps = calloc(b->export_count + 1, sizeof *m->exps);
+    if (!m->exps) abort();
+    m->nexps = b->export_count;
     for (uint32_t i = 0; i < b->export_count; i++) {
         const TbBeamExport *e = &b->exports[i];
-        TbExport *ex = tb_export_get(m->name, ld->atoms[e->fun], e->arity);
-        if (!ex->bif) ex->code = m->code + ld->label_off[e->label];
+        m->exps[i].function = ld->atoms[e->fun];
+        m->exps[i].arity = e->arity;
+        m->exps[i].code = m->code + ld->label_off[e->label];
         hp[0] = make_arityval(2); hp[1] = ld->atoms[e->fun]; hp[2] = make_small(e->arity);
         hp[3] = make_boxed(hp); hp[4] = list;
         list = make_list(hp + 3);
         hp += 5;
     }
     m->exports_list = list;
+}
+
+void tb_load_publish(TbModule *m) {
     tb_module_register(m);
+    if (m->on_load) m->on_load_pending = true;   /* exports wait for finish_after_on_load */
+    else tb_module_publish_exports(m);
 }
 
 TbModule *tb_load_module(const uint8_t *data, size_t len, Term expect, char *err, size_t errcap) {
+    TbModule *m = tb_load_prepare(data, len, expect, err, errcap);
+    if (m) {
+        const UWord *ol = m->on_load;
+        m->on_load = NULL;                    /* bare mode and preloading don't run on_load */
+        tb_load_publish(m);
+        m->on_load = ol;
+    }
+    return m;
+}
+
+TbModule *tb_load_prepare(const uint8_t *data, size_t len, Term expect, char *err, size_t errcap) {
     TbBeamFile b;
     if (tb_beam_read(data, len, &b, err, errcap)) return NULL;
     Loader ld = {0};
@@ -354,6 +374,7 @@ TbModule *tb_load_module(const uint8_t *data, size_t len, Term expect, char *err
     ld.err = err;
     ld.errcap = errcap;
     ld.pending_line = -1;
+    ld.on_load_off = SIZE_MAX;
     ld.scratch = tb_process_new(4096);
     ld.mod = calloc(1, sizeof(TbModule));
     ld.label_off = malloc((b.label_count + 1) * sizeof(size_t));
@@ -376,7 +397,8 @@ TbModule *tb_load_module(const uint8_t *data, size_t len, Term expect, char *err
     if (!rc) {
         if (!m->attributes) m->attributes = NIL;
         if (!m->compile_info) m->compile_info = NIL;
-        publish(&ld);
+        record_exports(&ld);
+        if (ld.on_load_off != SIZE_MAX) m->on_load = m->code + ld.on_load_off;
     } else {
         /* nothing refers to this module's literals: give their space and binaries back */
         tb_proc_bins_release(m->lit_off_heap);

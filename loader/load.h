@@ -23,6 +23,7 @@ typedef struct Loader {
     TbFuncStart *func_starts;
     size_t nfunc_starts, fs_cap;
     uint32_t op_index;
+    size_t on_load_off;        /* code offset of the on_load function's entry, SIZE_MAX if none */
     char *err;
     size_t errcap;
 } Loader;
@@ -30,6 +31,10 @@ typedef struct Loader {
 /* Load a module from .beam bytes; NULL with a one-line error on failure.
  * If expect is not TB_NONE the module must have that name. */
 TbModule *tb_load_module(const uint8_t *data, size_t len, Term expect, char *err, size_t errcap);
+/* The two halves of tb_load_module: build the module without making it
+ * visible (erlang:prepare_loading), then make it current (finish_loading). */
+TbModule *tb_load_prepare(const uint8_t *data, size_t len, Term expect, char *err, size_t errcap);
+void tb_load_publish(TbModule *m);
 
 /* Emission primitives shared with transform.c. */
 int tb_load_fail(Loader *ld, const char *fmt, ...);

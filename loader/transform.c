@@ -216,6 +216,12 @@ static int rule_func_info(Loader *ld, int genop, const TbGenArg *args, unsigned 
     return tb_emit_generic(ld, genop, args, n);   /* keeps the pending line: function_clause's location */
 }
 
+/* -on_load: the instruction opens the function's body; remember where. */
+static int rule_on_load(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    ld->on_load_off = ld->ncode;
+    return tb_emit_generic(ld, genop, args, n);
+}
+
 static int rule_drop(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
     (void)ld; (void)genop; (void)args; (void)n;
     return 0;
@@ -342,6 +348,7 @@ static const struct { int genop; RuleFn fn; } rules[] = {
     {GENOP_line, rule_line},
     {GENOP_func_info, rule_func_info},
     {GENOP_nif_start, rule_drop},
+    {GENOP_on_load, rule_on_load},
     {GENOP_bif0, rule_bif}, {GENOP_bif1, rule_bif}, {GENOP_bif2, rule_bif},
     {GENOP_gc_bif1, rule_bif}, {GENOP_gc_bif2, rule_bif}, {GENOP_gc_bif3, rule_bif},
     {GENOP_call_ext, rule_call_ext}, {GENOP_call_ext_last, rule_call_ext}, {GENOP_call_ext_only, rule_call_ext},

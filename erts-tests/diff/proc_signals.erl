@@ -128,6 +128,8 @@ t_bad() ->
     d({monitor, r(fun() -> monitor(process, 1) end), r(fun() -> monitor(bad, self()) end),
        r(fun() -> monitor(process, {a, b, c}) end), r(fun() -> monitor(process, "x") end),
        is_reference(monitor(process, self()))}),
+    %% A monitor on oneself is accepted but is not active.
+    d({self_monitor, demonitor(monitor(process, self()), [info]), process_info(self(), monitors)}),
     d({demonitor, r(fun() -> demonitor(x) end), r(fun() -> demonitor(make_ref(), [bad]) end),
        r(fun() -> demonitor(make_ref(), bad) end), r(fun() -> demonitor(make_ref()) end),
        r(fun() -> demonitor(make_ref(), [info]) end)}),

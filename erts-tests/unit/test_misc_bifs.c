@@ -732,7 +732,10 @@ Test(misc_bifs, pre_loaded_and_loaded) {
                 "erl_tracer,erts_internal,erlang,erl_prim_loader,prim_zip,prim_net,prim_socket,socket_registry,"
                 "zlib,prim_file,prim_inet,prim_eval,prim_buffer,init,erl_init,erts_code_purger]");
     EXPECT_SHOW(CALL0(bif_loaded_0), "[]");
-    TbModule m2 = { .name = A("lists") }, m1 = { .name = A("t"), .next = &m2 };
+    static UWord code[1];
+    /* m3 was deleted (only old code left): not loaded */
+    TbModule m3 = { .name = A("gone") }, m2 = { .name = A("lists"), .code = code, .next = &m3 },
+             m1 = { .name = A("t"), .code = code, .next = &m2 };
     fake_modules = &m1;
     EXPECT_SHOW(CALL0(bif_loaded_0), "[t,lists]");
     fake_modules = NULL;

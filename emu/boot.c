@@ -1,0 +1,102 @@
+/* boot.c — starting OTP as ERTS does: load the preloaded modules from the
+ * erts ebin folder, spawn erl_init:start(init, BootArgs) as <0.0.0> with the
+ * argument list erlexec would give, then the system processes; the stock
+ * init.erl does the rest.  Emulator flags (+P ...) are taken here. */
+#include "boot.h"
+#include "scheduler.h"
+#include "spawn.h"
+#include "ptab.h"
+#include "atom.h"
+#include "call.h"
+#include "binary.h"
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool tb_boot_mode;
+
+/* ERTS 25's preloaded modules, in its load order. */
+static const char *const preloaded[] = {
+    "erts_code_purger", "erl_init", "init", "prim_buffer", "prim_eval", "prim_inet", "prim_file",
+    "zlib", "socket_registry", "prim_socket", "prim_net", "prim_zip", "erl_prim_loader", "erlang",
+    "erts_internal", "erl_tracer", "erts_literal_area_collector", "erts_dirty_process_signal_handler",
+    "atomics", "counters", "persistent_term",
+};
+
+/* The erts-VSN folder name under ROOT. */
+static bool erts_dir(const char *root, char *out, size_t cap) {
+    DIR *d = opendir(root);
+    if (!d) return false;
+    struct dirent *de;
+    bool found = false;
+    while ((de = readdir(d)))
+        if (strncmp(de->d_name, "erts-", 5) == 0) { snprintf(out, cap, "%s", de->d_name); found = true; break; }
+    closedir(d);
+    return found;
+}
+
+static Term binary_list(TbProcess *p, const char *const *v, int n) {
+    Term l = NIL;
+    for (int i = n; i-- > 0;) {
+        Term b = tb_new_binary(p, (const uint8_t *)v[i], strlen(v[i]));
+        Term *hp = tb_halloc(p, 2);
+        hp[0] = b; hp[1] = l;
+        l = make_list(hp);
+    }
+    return l;
+}
+
+static TbProcess *system_process(const char *mod, const char *fun, int prio) {
+    TbProcess *c = tb_spawn_first(&tb_sched0, tb_atom_cstr(mod), tb_atom_cstr(fun), NULL, 0);
+    c->prio = (uint8_t)prio;
+    return c;
+}
+
+int tb_boot(const char *root, int argc, char **argv) {
+    char erts[256], ebin[4400], bindir[4400], err[700];   /* paths bounded by the root's PATH_MAX */
+    if (!erts_dir(root, erts, sizeof erts)) {
+        fprintf(stderr, "tbeam: no erts-* folder in the OTP root %s\n", root);
+        return 1;
+    }
+    snprintf(ebin, sizeof ebin, "%s/lib/%s/ebin", root, erts);     /* the preloaded .beam files */
+    snprintf(bindir, sizeof bindir, "%s/%s/bin", root, erts);
+    for (size_t i = 0; i < sizeof preloaded / sizeof *preloaded; i++) {
+        char path[4400];
+        if (snprintf(path, sizeof path, "%s/%s.beam", ebin, preloaded[i]) >= (int)sizeof path) return 1;
+        if (!tb_code_load_file(path, tb_atom_cstr(preloaded[i]), err, sizeof err)) {
+            fprintf(stderr, "tbeam: preloaded module: %s\n", err);
+            return 1;
+        }
+    }
+    tb_boot_mode = true;
+    /* what erlexec passes after the emulator flags */
+    const char *home = getenv("HOME");
+    int n = 0;
+    const char **v = calloc((size_t)argc + 12, sizeof *v);
+    if (!v) abort();
+    v[n++] = "-root"; v[n++] = root;
+    v[n++] = "-bindir"; v[n++] = bindir;
+    v[n++] = "-progname"; v[n++] = "erl";
+    v[n++] = "--";
+    v[n++] = "-home"; v[n++] = home ? home : "/";
+    v[n++] = "--";
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '+' && argv[i][1]) {          /* emulator flags */
+            if (strcmp(argv[i], "+P") == 0 && i + 1 < argc) tb_ptab_init(strtoul(argv[++i], NULL, 10));
+            else if (i + 1 < argc && argv[i][2] == 0 && argv[i + 1][0] != '-' && argv[i + 1][0] != '+') i++;
+            continue;
+        }
+        v[n++] = argv[i];
+    }
+    TbProcess *init = tb_spawn_first(&tb_sched0, tb_atom_cstr("erl_init"), AM(start), NULL, 2);
+    init->x[0] = tb_atom_cstr("init");
+    init->x[1] = binary_list(init, v, n);
+    free(v);
+    system_process("erts_code_purger", "start", TB_PRIO_HIGH);
+    system_process("erts_literal_area_collector", "start", TB_PRIO_HIGH);
+    system_process("erts_dirty_process_signal_handler", "start", TB_PRIO_NORMAL);
+    system_process("erts_dirty_process_signal_handler", "start", TB_PRIO_HIGH);
+    system_process("erts_dirty_process_signal_handler", "start", TB_PRIO_MAX);
+    return tb_sched_loop(&tb_sched0);          /* until halt/1 */
+}

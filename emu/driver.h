@@ -1,0 +1,75 @@
+/* driver.h — the driver interface: what a port runs.  Modelled on ERTS's
+ * erl_drv_entry, reduced to what tbeam's built-in drivers need.  A driver's
+ * callbacks run on the scheduler thread, between process slices.
+ *
+ * Life of a port: start() builds the driver state (or fails with an errno /
+ * badarg); output/control/call are the port_command / port_control /
+ * port_call signals; ready_input/ready_output come from fds the driver
+ * watches with tb_drv_select(); timeout() from tb_drv_set_timer();
+ * stop() frees everything when the port closes (it must not send messages).
+ * The driver talks back with the tb_drv_* calls of emu/port.h: deliver data
+ * ({Port, {data, ...}} in the port's list/binary/line mode), eof, the exit
+ * status, busy state, and failures that close the port. */
+#ifndef TB_DRIVER_H
+#define TB_DRIVER_H
+#include "term.h"
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+struct TbPort;
+struct TbProcess;
+
+/* Parsed open_port settings, as ERTS's SysDriverOpts. */
+enum { TB_SPAWN_ANY, TB_SPAWN_EXECUTABLE, TB_SPAWN_DRIVER, TB_SPAWN_FD };
+#define TB_DO_READ  1u
+#define TB_DO_WRITE 2u
+
+typedef struct TbPortOpts {
+    int spawn_type;            /* TB_SPAWN_* */
+    char *name;                /* command / executable / driver name, UTF-8 */
+    int ifd, ofd;              /* {fd, In, Out} */
+    int packet_bytes;          /* 0, 1, 2, 4 */
+    unsigned read_write;       /* TB_DO_READ | TB_DO_WRITE */
+    bool use_stdio, redir_stderr, exit_status, hide;
+    char *wd;                  /* {cd, Dir} or NULL */
+    char **envir;              /* {env, ...}: "NAME=VAL" (set) and "NAME" (unset); NULL-terminated */
+    char **argv;               /* {args, ...} with argv[0] = arg0 (or the name); NULL-terminated */
+} TbPortOpts;
+
+/* start() failure codes (beside a positive errno). */
+#define TB_DRV_ERR_BADARG  (-1)
+#define TB_DRV_ERR_GENERAL (-2)   /* reported as einval */
+
+typedef struct TbDriver {
+    const char *name;
+    /* Set up; return the state (non-NULL) or NULL with *err: an errno or TB_DRV_ERR_*. */
+    void *(*start)(struct TbPort *port, const TbPortOpts *opts, int *err);
+    void (*stop)(struct TbPort *port);
+    void (*output)(struct TbPort *port, const uint8_t *buf, size_t len);
+    /* port_control: result bytes in *res (malloc'd, or NULL for none);
+     * returns the length, or -1 for badarg. */
+    long (*control)(struct TbPort *port, unsigned cmd, const uint8_t *buf, size_t len, uint8_t **res);
+    /* port_call: the argument term, the result built on the caller's heap; TB_NONE: badarg. */
+    Term (*call)(struct TbPort *port, struct TbProcess *caller, unsigned cmd, Term arg);
+    void (*ready_input)(struct TbPort *port, int fd);
+    void (*ready_output)(struct TbPort *port, int fd);
+    void (*timeout)(struct TbPort *port);
+    /* A process that the driver monitors (tb_drv_monitor_process) ended. */
+    void (*process_exit)(struct TbPort *port, Term pid);
+    /* Before a close: return true to close later (after output drains),
+     * calling tb_drv_failure(port, normal) itself. */
+    bool (*flush)(struct TbPort *port);
+    unsigned flags;            /* TB_DRV_FLAG_* */
+} TbDriver;
+
+#define TB_DRV_FLAG_SOFT_BUSY 1u  /* port_command(.., [force]) allowed */
+
+/* Built-in drivers (stdlib-c/). */
+extern const TbDriver tb_spawn_driver;   /* "spawn": {spawn, Cmd}, {spawn_executable, File} */
+extern const TbDriver tb_fd_driver;      /* "fd": {fd, In, Out} */
+
+/* Add a driver by name for {spawn, Name ...} and {spawn_driver, Name}. */
+void tb_driver_register(const TbDriver *drv);
+const TbDriver *tb_driver_find(const char *name, size_t len);
+#endif
