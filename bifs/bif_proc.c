@@ -9,6 +9,7 @@
 #include "../emu/scheduler.h"
 #include "../emu/gc.h"
 #include "../emu/compare.h"
+#include "../emu/alias.h"
 #include <string.h>
 #include <stdlib.h>
 
@@ -139,7 +140,8 @@ BIF_DECL(bif_unlink_1) {
 
 /* ---------------- monitors ---------------- */
 
-static Term do_monitor(TbProcess *p, Term type, Term item) {
+/* alias_mode: -1 for none, else TB_ALIAS_* (monitor/3's {alias, Mode}). */
+static Term do_monitor(TbProcess *p, Term type, Term item, int alias_mode) {
     if (type != AM(process)) BADARG(p);
     Term name = NIL;
     TbProcess *q;
@@ -155,7 +157,10 @@ static Term do_monitor(TbProcess *p, Term type, Term item) {
     } else BADARG(p);
     uint32_t ref[3];
     tb_ref_new_nums(ref);
-    if (!q || q->status >= TB_PS_EXITING) {
+    bool dead = !q || q->status >= TB_PS_EXITING;
+    /* the alias first: the 'DOWN' of a dead target ends a demonitor-mode alias */
+    if (alias_mode >= 0 && !(dead && alias_mode != TB_ALIAS_EXPLICIT)) tb_alias_add(p, ref, alias_mode);
+    if (dead) {
         tb_send_down(p, ref, item, name, AM(noproc));
     } else if (q != p) {
         tb_mon_add(p, ref, q->id, name, true);
@@ -164,22 +169,57 @@ static Term do_monitor(TbProcess *p, Term type, Term item) {
     return tb_ref_make(p, ref);
 }
 
-BIF_DECL(bif_monitor_2) { return do_monitor(p, args[0], args[1]); }
-BIF_DECL(bif_monitor_3) {
-    if (!is_proper_list(args[2])) BADARG(p);
-    return do_monitor(p, args[0], args[1]);
+static int alias_mode_of(Term v) {
+    if (v == tb_atom_cstr("explicit_unalias")) return TB_ALIAS_EXPLICIT;
+    if (v == tb_atom_cstr("demonitor")) return TB_ALIAS_DEMONITOR;
+    if (v == tb_atom_cstr("reply_demonitor")) return TB_ALIAS_REPLY_DEMONITOR;
+    return -1;
 }
 
-/* Remove the monitor; true if it was active. */
+BIF_DECL(bif_monitor_2) { return do_monitor(p, args[0], args[1], -1); }
+BIF_DECL(bif_monitor_3) {
+    int mode = -1;
+    Term l = args[2];
+    for (; is_list(l); l = CDR(list_val(l))) {
+        Term o = CAR(list_val(l));
+        if (!is_tuple(o) || tuple_arity(o) != 2) BADARG(p);
+        if (tuple_val(o)[1] == tb_atom_cstr("alias")) {
+            if ((mode = alias_mode_of(tuple_val(o)[2])) < 0) BADARG(p);
+        } else if (tuple_val(o)[1] != tb_atom_cstr("tag")) BADARG(p);
+    }
+    if (l != NIL) BADARG(p);
+    return do_monitor(p, args[0], args[1], mode);
+}
+
+/* Remove the monitor (and a monitor-bound alias); true if it was active. */
 static bool demonitor(TbProcess *p, Term ref) {
     uint32_t n[3];
     ref_nums(ref, n);
-    TbMon *m = tb_mon_take(p, n, true);
-    if (!m) return false;
-    TbProcess *q = tb_pid_lookup(m->pid);
-    if (q) free(tb_mon_take(q, n, false));
-    free(m);
-    return true;
+    int mode;
+    if (tb_alias_owner(n, &mode) == p && mode != TB_ALIAS_EXPLICIT) tb_alias_remove(p, n);
+    return tb_demonitor(p, n);
+}
+
+/* alias(Opts): explicit_unalias (default) or reply. */
+BIF_DECL(bif_alias_1) {
+    int mode = TB_ALIAS_EXPLICIT;
+    Term l = args[0];
+    for (; is_list(l); l = CDR(list_val(l))) {
+        Term o = CAR(list_val(l));
+        if (o == tb_atom_cstr("explicit_unalias")) mode = TB_ALIAS_EXPLICIT;
+        else if (o == tb_atom_cstr("reply")) mode = TB_ALIAS_REPLY_DEMONITOR;
+        else BADARG(p);
+    }
+    if (l != NIL) BADARG(p);
+    uint32_t n[3];
+    tb_ref_new_nums(n);
+    tb_alias_add(p, n, mode);
+    return tb_ref_make(p, n);
+}
+
+BIF_DECL(bif_unalias_1) {
+    if (!is_ref(args[0])) BADARG(p);
+    return tb_alias_remove(p, tb_ref_numbers(args[0])) ? AM_true : AM_false;
 }
 
 BIF_DECL(bif_demonitor_1) {

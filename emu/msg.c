@@ -7,6 +7,8 @@
 #include "atom.h"
 #include "ptab.h"
 #include "scheduler.h"
+#include "alias.h"
+#include "signal.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +70,17 @@ Term tb_send(TbProcess *p, Term to, Term msg) {
         if (tuple_val(to)[2] != AM(nonode_at_nohost)) return msg;   /* no distribution: dropped */
         if (!(r = tb_reg_whereis(tuple_val(to)[1]))) return badarg(p);
         tb_msg_send(p, r, msg);
+        return msg;
+    }
+    if (is_ref(to)) {                                 /* an alias: delivered while active */
+        int mode;
+        if ((r = tb_alias_owner(tb_ref_numbers(to), &mode))) {
+            if (mode == TB_ALIAS_REPLY_DEMONITOR) {      /* the reply ends alias and monitor */
+                tb_alias_remove(r, tb_ref_numbers(to));
+                tb_demonitor(r, tb_ref_numbers(to));
+            }
+            tb_msg_send(p, r, msg);
+        }
         return msg;
     }
     if (is_pid(to) || is_port(to)) return msg;        /* external pids, ports: later issues */

@@ -129,6 +129,7 @@ typedef struct TbProcess {
     unsigned init_a;
     struct TbLink *links;
     struct TbMon *mons;
+    void *aliases;             /* emu/alias.c: this process's active aliases */
     Term exit_reason;          /* set when a signal kills us; lives in exit_frag */
     TbHeapFrag *exit_frag;
     UWord flags;

@@ -5,6 +5,7 @@
 #include "scheduler.h"
 #include "atom.h"
 #include "gc.h"
+#include "alias.h"
 #include "exception.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,15 @@ TbMon *tb_mon_take(TbProcess *p, const uint32_t ref[3], bool origin) {
         }
     }
     return NULL;
+}
+
+bool tb_demonitor(TbProcess *p, const uint32_t ref[3]) {
+    TbMon *m = tb_mon_take(p, ref, true);
+    if (!m) return false;
+    TbProcess *q = tb_pid_lookup(m->pid);
+    if (q) free(tb_mon_take(q, ref, false));
+    free(m);
+    return true;
 }
 
 /* References: ERTS's layout, num[1]'s low bits name the scheduler (1). */
@@ -157,12 +167,16 @@ void tb_proc_exit(TbProcess *p, Term reason) {
         TbProcess *q = tb_pid_lookup(m->pid);
         if (q) {
             TbMon *peer = tb_mon_take(q, m->ref, !m->origin);
-            if (!m->origin && peer) tb_send_down(q, m->ref, p->id, peer->name, reason);
+            if (!m->origin && peer) {
+                tb_alias_remove(q, m->ref);          /* {alias, demonitor}: gone with the monitor */
+                tb_send_down(q, m->ref, p->id, peer->name, reason);
+            }
             free(peer);
         }
         free(m);
     }
     p->mons = NULL;
+    tb_alias_drop_all(p);
     tb_ptab_remove(p);
     p->status = TB_PS_FREE;
     tb_process_free(p);

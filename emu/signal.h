@@ -25,6 +25,9 @@ void tb_mon_add(TbProcess *p, const uint32_t ref[3], Term pid, Term name, bool o
 /* Unlink the monitor with this reference and side from p's list (caller frees). */
 TbMon *tb_mon_take(TbProcess *p, const uint32_t ref[3], bool origin);
 
+/* Remove p's monitor `ref` (and the target's side); true if it was active. */
+bool tb_demonitor(TbProcess *p, const uint32_t ref[3]);
+
 /* A new reference term on p's heap from numbers / the numbers of one. */
 Term tb_ref_make(TbProcess *p, const uint32_t num[3]);
 void tb_ref_new_nums(uint32_t num[3]);
