@@ -48,6 +48,7 @@ static Term ms_blocker;                        /* pid that blocked, or 0 */
 
 /* ---- ERTS's heap size table: Fibonacci-like, then +20% ---- */
 static int64_t start_mono_ns;
+int64_t tb_vm_start_ns(void) { return start_mono_ns; }
 
 static int64_t clock_ns(clockid_t c) {
     struct timespec ts;

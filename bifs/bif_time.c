@@ -30,3 +30,16 @@ BIF_DECL(bif_monotonic_time_0) { (void)args; return tb_make_integer(p, now_ns(CL
 BIF_DECL(bif_monotonic_time_1) { return convert(p, now_ns(CLOCK_MONOTONIC), args[0]); }
 BIF_DECL(bif_system_time_0) { (void)args; return tb_make_integer(p, now_ns(CLOCK_REALTIME)); }
 BIF_DECL(bif_system_time_1) { return convert(p, now_ns(CLOCK_REALTIME), args[0]); }
+
+/* os:system_time/0 and os:timestamp/0: the OS clock, no time correction. */
+BIF_DECL(bif_os_system_time_0) { (void)args; return tb_make_integer(p, now_ns(CLOCK_REALTIME)); }
+BIF_DECL(bif_os_timestamp_0) {
+    (void)args;
+    int64_t us = now_ns(CLOCK_REALTIME) / 1000;
+    Term *hp = tb_halloc(p, 4);
+    hp[0] = make_arityval(3);
+    hp[1] = make_small(us / 1000000000000);
+    hp[2] = make_small(us / 1000000 % 1000000);
+    hp[3] = make_small(us % 1000000);
+    return make_boxed(hp);
+}

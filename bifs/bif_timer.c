@@ -10,7 +10,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t ms_to_ns(uint64_t ms) { return ms > UINT64_MAX / 2000000u ? UINT64_MAX / 2 : ms * 1000000u; }
+/* Monotonic nanoseconds are signed 64-bit like ERTS's: that bounds timeouts. */
+#define MAX_NS ((uint64_t)INT64_MAX)
+
+static void unlink_proc(TbTimer *t) {
+    if (!t->pprev) return;
+    *t->pprev = t->pnext;
+    if (t->pnext) t->pnext->pprev = t->pprev;
+    t->pprev = NULL;
+}
+
+static void free_timer(TbTimer *t) {
+    unlink_proc(t);
+    if (t->frag) tb_heap_frag_free(t->frag);
+    free(t);
+}
+
+/* The process is ending: its pending BIF timers go (as in ERTS). */
+void tb_bif_timers_cancel_all(TbProcess *p) {
+    TbTimers *tm = &p->sched->timers;
+    while (p->bif_timers) {
+        TbTimer *t = p->bif_timers;
+        tb_timer_remove(tm, t);
+        tb_timer_hash_del(tm, t);
+        free_timer(t);
+    }
+}
+
+int64_t tb_vm_start_ns(void);   /* bif_system.c */
 
 static Term start(TbProcess *p, Term time, Term dest, Term msg, Term opts, int kind) {
     bool abs = false;
@@ -21,14 +48,16 @@ static Term start(TbProcess *p, Term time, Term dest, Term msg, Term opts, int k
             (tuple_val(o)[2] != AM_true && tuple_val(o)[2] != AM_false)) BADARG(p);
         abs = tuple_val(o)[2] == AM_true;
     }
-    if (l != NIL || !is_small(time) || (!abs && small_val(time) < 0)) BADARG(p);
+    if (l != NIL || !is_small(time)) BADARG(p);
     if (!is_internal_pid(dest) && !is_atom(dest)) BADARG(p);
     uint64_t now = tb_now_ns(), expire;
-    if (abs) {
-        SWord ms = small_val(time);
-        expire = ms <= 0 ? 0 : ms_to_ns((uint64_t)ms);
+    SWord ms = small_val(time);
+    if (abs) {                                   /* not before the VM started, not past the clock's range */
+        if (ms < tb_vm_start_ns() / 1000000 || (uint64_t)ms > MAX_NS / 1000000u) BADARG(p);
+        expire = (uint64_t)ms * 1000000u;
     } else {
-        expire = now + ms_to_ns((uint64_t)small_val(time));
+        if (ms < 0 || (uint64_t)ms > (MAX_NS - now) / 1000000u) BADARG(p);
+        expire = now + (uint64_t)ms * 1000000u;
     }
     TbTimer *t = calloc(1, sizeof *t);
     if (!t) abort();
@@ -46,6 +75,14 @@ static Term start(TbProcess *p, Term time, Term dest, Term msg, Term opts, int k
         t->msg = make_boxed(hp);
     } else {
         t->msg = tb_msg_copy(msg, 0, &t->frag, NULL);
+    }
+    if (is_internal_pid(dest)) {
+        TbProcess *to = tb_pid_lookup(dest);
+        if (!to || to->status >= TB_PS_EXITING) { free_timer(t); return ref; }   /* nothing to wait for */
+        t->pnext = to->bif_timers;
+        if (t->pnext) t->pnext->pprev = &t->pnext;
+        t->pprev = &to->bif_timers;
+        to->bif_timers = t;
     }
     TbTimers *tm = &p->sched->timers;
     tb_timer_insert(tm, t);
@@ -66,8 +103,7 @@ void tb_bif_timer_fire(TbScheduler *s, TbTimer *t) {
         tb_msg_enqueue(to, t->msg, t->frag);
         t->frag = NULL;
     }
-    if (t->frag) tb_heap_frag_free(t->frag);
-    free(t);
+    free_timer(t);
 }
 
 /* Milliseconds left, rounded up (ERTS answers 1000 right after a 1000 ms start). */
@@ -103,8 +139,7 @@ static Term timer_op(TbProcess *p, Term ref, Term opts, bool cancel) {
     if (t && cancel) {
         tb_timer_remove(tm, t);
         tb_timer_hash_del(tm, t);
-        if (t->frag) tb_heap_frag_free(t->frag);
-        free(t);
+        free_timer(t);
     }
     if (!async) return info ? res : AM(ok);
     if (info) {                                  /* {cancel_timer | read_timer, Ref, Result} */

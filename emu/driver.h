@@ -69,6 +69,31 @@ typedef struct TbDriver {
 extern const TbDriver tb_spawn_driver;   /* "spawn": {spawn, Cmd}, {spawn_executable, File} */
 extern const TbDriver tb_fd_driver;      /* "fd": {fd, In, Out} */
 
+/* ---- helpers for fd-based drivers (stdlib-c/drv_spawn.c) ----
+ * Input with ERTS's framing: one read of up to 64 KiB per readiness, then
+ * whole packets ({packet, N}) or the bytes as read (stream).  Output with
+ * the packet header, written at once when possible, else queued and
+ * written when the fd is ready (the port is busy from 8 KiB queued). */
+typedef struct TbDrvIo {
+    int ifd, ofd;              /* -1: none */
+    int packet_bytes;
+    uint8_t hdr[4];            /* partial packet header */
+    int hsz;
+    uint8_t *pkt;              /* packet being read: pkt_size bytes, pkt_have so far */
+    size_t pkt_size, pkt_have;
+    uint8_t *oq;               /* output queue: bytes oq_off..oq_len */
+    size_t oq_off, oq_len, oq_cap;
+} TbDrvIo;
+/* Read once from io->ifd: data goes to the port; returns 1 on data or
+ * nothing to do, 0 at end of input, -1 on an error (errno set). */
+int tb_drvio_read(struct TbPort *port, TbDrvIo *io);
+/* Output a command (adds the packet header); false with errno on a write
+ * error or EINVAL for a too large packet. */
+bool tb_drvio_output(struct TbPort *port, TbDrvIo *io, const uint8_t *buf, size_t len);
+/* The output fd is writable: write the queue; false with errno on an error. */
+bool tb_drvio_ready_output(struct TbPort *port, TbDrvIo *io);
+void tb_drvio_free(TbDrvIo *io);
+
 /* Add a driver by name for {spawn, Name ...} and {spawn_driver, Name}. */
 void tb_driver_register(const TbDriver *drv);
 const TbDriver *tb_driver_find(const char *name, size_t len);

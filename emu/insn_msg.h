@@ -7,7 +7,12 @@ OPCASE(send) {
     SWAPOUT;
     Term r = tb_send(p, x[0], x[1]);
     SWAPIN;
-    if (r == TB_NONE) RAISE(I);
+    if (r == TB_NONE) {                  /* as ERTS: an {erlang,send,[To,Msg]} frame */
+        SWAPOUT;
+        p->ftop = tb_bif_top(p, AM(erlang), AM(send), 2, x);
+        SWAPIN;
+        RAISE(I);
+    }
     x[0] = r;
     NEXTOP(send);
 }
@@ -30,7 +35,7 @@ OPCASE(wait) {
     SWAPOUT;
     p->i = LABEL(0);
     p->arity = 0;
-    p->fcalls = FCALLS;
+    p->fcalls = FCALLS - 1;              /* suspending costs a reduction */
     return TB_RUN_WAIT;
 }
 OPCASE(wait_timeout) {
@@ -51,7 +56,7 @@ OPCASE(wait_timeout) {
     p->timeout_pc = I + W_wait_timeout;
     p->i = LABEL(0);
     p->arity = 0;
-    p->fcalls = FCALLS;
+    p->fcalls = FCALLS - 1;
     return TB_RUN_WAIT;
 }
 OPCASE(timeout) {

@@ -67,9 +67,8 @@ Term tb_send(TbProcess *p, Term to, Term msg) {
         return msg;
     }
     if (is_tuple(to) && tuple_arity(to) == 2 && is_atom(tuple_val(to)[1]) && is_atom(tuple_val(to)[2])) {
-        if (tuple_val(to)[2] != AM(nonode_at_nohost)) return msg;   /* no distribution: dropped */
-        if (!(r = tb_reg_whereis(tuple_val(to)[1]))) return badarg(p);
-        tb_msg_send(p, r, msg);
+        /* no distribution: other nodes drop it; so does an unregistered name here */
+        if (tuple_val(to)[2] == AM(nonode_at_nohost) && (r = tb_reg_whereis(tuple_val(to)[1]))) tb_msg_send(p, r, msg);
         return msg;
     }
     if (is_ref(to)) {                                 /* an alias: delivered while active */

@@ -37,6 +37,7 @@ typedef struct TbPort {
     int state;
     long os_pid;               /* -1 when none */
     UWord bytes_in, bytes_out;
+    size_t ioq_size;           /* bytes queued by the driver (queue_size) */
     /* line mode: the unfinished line */
     UWord line_max;
     uint8_t *line_buf;
@@ -120,6 +121,10 @@ bool tb_drv_select(TbPort *pt, int fd, unsigned mode, bool on);
 void tb_drv_set_timer(TbPort *pt, uint64_t ms);
 void tb_drv_cancel_timer(TbPort *pt);
 Term tb_drv_errno_atom(int err);                                     /* ENOENT -> enoent */
+/* Drivers running their own poll callbacks (tb_poll_set) bracket them with
+ * these, so that a close they cause waits until they return. */
+void tb_drv_enter(void);
+void tb_drv_leave(void);
 
 /* ---- from processes ending (emu/signal.c) ---- */
 /* The process `pid` is gone; it was linked to `port`: acts as an exit

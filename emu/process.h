@@ -115,6 +115,7 @@ typedef struct TbProcess {
     UWord msg_len;
     const UWord *timeout_pc;   /* where a timed-out receive resumes */
     struct TbTimer *recv_timer;
+    struct TbTimer *bif_timers;/* BIF timers aimed at this process (by pid) */
     TbRecvMarker markers[TB_RECV_MARKERS];
     unsigned marker_next;      /* slot to reuse when all are taken */
 

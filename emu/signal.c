@@ -151,6 +151,8 @@ void tb_signal_exit(TbProcess *to, Term from, Term reason, bool exit2) {
     tb_proc_kill(to, reason);
 }
 
+void tb_bif_timers_cancel_all(TbProcess *p);   /* bifs/bif_timer.c */
+
 void tb_proc_exit(TbProcess *p, Term reason) {
     p->status = TB_PS_EXITING;
     if (p->flags & (TB_PF_TIMER | TB_PF_TIMED_OUT)) tb_sched_cancel_recv_timer(p);
@@ -177,6 +179,7 @@ void tb_proc_exit(TbProcess *p, Term reason) {
     }
     p->mons = NULL;
     tb_alias_drop_all(p);
+    tb_bif_timers_cancel_all(p);
     tb_ptab_remove(p);
     p->status = TB_PS_FREE;
     tb_process_free(p);

@@ -18,6 +18,7 @@ typedef struct TbTimer {
     TbHeapFrag *frag;
     uint32_t ref[3];           /* BIF timers: the timer reference */
     struct TbTimer *hnext;     /* reference hash chain */
+    struct TbTimer *pnext, **pprev;   /* BIF timers to a pid: the target's list (ERTS cancels them when it exits) */
 } TbTimer;
 
 typedef struct TbTimers {
