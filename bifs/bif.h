@@ -13,6 +13,9 @@
 #include "bif.def"
 #undef BIF
 
+/* An atom made once, at its first use. */
+#define CATOM(s) ({ static Term a_; a_ ? a_ : (a_ = tb_atom_cstr("" s "")); })
+
 /* Small term builders shared by BIFs. */
 static inline Term tb_tuple2(TbProcess *p, Term a, Term b) {
     Term *hp = tb_halloc(p, 3);

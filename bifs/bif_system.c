@@ -75,7 +75,6 @@ static Term atom_cached(Term *slot, const char *s) {
     return a;
 }
 /* s must be a string literal: one cache slot per use site. */
-#define CATOM(s) ({ static Term a_; atom_cached(&a_, "" s ""); })
 
 static bool atom_named(Term t, const char *s) {
     if (!is_atom(t)) return false;
@@ -515,8 +514,12 @@ static Term system_info_item(TbProcess *p, int item) {
     return TB_NONE;
 }
 
+Term tb_system_info_memory(TbProcess *p, Term item);   /* bif_memory.c */
+
 BIF_DECL(bif_system_info_1) {
     Term a = args[0];
+    Term mem = tb_system_info_memory(p, a);
+    if (mem != TB_NONE) return mem;
     if (is_tuple_arity(a, 2) && atom_named(tuple_val(a)[1], "wordsize")) {
         Term k = tuple_val(a)[2];
         if (atom_named(k, "internal") || atom_named(k, "external")) return make_small(sizeof(Term));

@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <stdio.h>
 
+int64_t tb_binary_bytes;
+
 TbBinary *tb_binary_try_alloc(size_t size) {
     if (size > TB_BINARY_MAX_BYTES) return NULL;
     TbBinary *b = malloc(sizeof *b + (size ? size : 1));
     if (!b) return NULL;
     b->refc = 1;
     b->orig_size = size;
+    tb_binary_account((int64_t)size);
     return b;
 }
 
@@ -25,7 +28,10 @@ TbBinary *tb_binary_alloc(size_t size) {
 }
 
 void tb_binary_unref(TbBinary *b) {
-    if (__atomic_sub_fetch(&b->refc, 1, __ATOMIC_ACQ_REL) == 0) free(b);
+    if (__atomic_sub_fetch(&b->refc, 1, __ATOMIC_ACQ_REL) == 0) {
+        tb_binary_account(-(int64_t)b->orig_size);
+        free(b);
+    }
 }
 
 Term tb_make_proc_bin(TbProcess *p, TbBinary *b, size_t size) {
@@ -46,6 +52,7 @@ static void shrink_to(TbProcBin *pb, size_t size) {
     if (size >= b->orig_size || !tb_binary_unique(b)) return;
     TbBinary *nb = realloc(b, sizeof *b + (size ? size : 1));
     if (!nb) return;
+    tb_binary_account((int64_t)size - (int64_t)nb->orig_size);
     nb->orig_size = size;
     pb->val = nb;
     pb->bytes = nb->data;

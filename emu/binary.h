@@ -14,6 +14,9 @@
 
 /* ---- TbBinary: the shared off-heap buffer ---- */
 #define TB_BINARY_MAX_BYTES (((size_t)1 << 48) - 1)   /* beyond: system_limit */
+/* Bytes held by all off-heap binaries (erlang:memory(binary)). */
+extern int64_t tb_binary_bytes;
+static inline void tb_binary_account(int64_t delta) { __atomic_add_fetch(&tb_binary_bytes, delta, __ATOMIC_RELAXED); }
 TbBinary *tb_binary_alloc(size_t size);                 /* refc 1; aborts on OOM like ERTS */
 TbBinary *tb_binary_try_alloc(size_t size);             /* NULL if too large or no memory */
 static inline void tb_binary_ref(TbBinary *b) { __atomic_add_fetch(&b->refc, 1, __ATOMIC_RELAXED); }

@@ -442,6 +442,7 @@ static bool extend_in_place(TbProcess *p, TbProcBin *pb, UWord new_end) {
         if (need > TB_BINARY_MAX_BYTES) return false;
         TbBinary *nb = realloc(pb->val, sizeof(TbBinary) + cap);
         if (!nb) return false;
+        tb_binary_account((int64_t)cap - (int64_t)nb->orig_size);
         nb->orig_size = cap;
         pb->val = nb;
         pb->bytes = nb->data;

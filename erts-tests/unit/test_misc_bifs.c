@@ -14,6 +14,8 @@
 
 static TbModule *fake_modules;
 TbModule *tb_module_first(void) { return fake_modules; }
+/* bifs/bif_memory.c (needs the process table): no memory items here */
+Term tb_system_info_memory(TbProcess *p, Term item) { (void)p; (void)item; return TB_NONE; }
 
 /* ---------------- helpers ---------------- */
 
