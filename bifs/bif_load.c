@@ -189,3 +189,62 @@ bool tb_process_refers_old(TbProcess *q, Term mod) {
         if (heap_refers(f->mem, f->mem + f->used, old)) return true;
     return false;
 }
+
+/* ---------------- reading .beam binaries (erts_internal) ---------------- */
+#include "../loader/beam_file.h"
+
+/* The bytes of a binary argument (a copy), or NULL. */
+static uint8_t *binary_bytes(Term bin, size_t *len) {
+    if (!is_binary(bin) || !tb_iolist_size(bin, len)) return NULL;
+    uint8_t *d = malloc(*len ? *len : 1);
+    if (!d) abort();
+    tb_iolist_to_bytes(bin, d);
+    return d;
+}
+
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+/* beamfile_chunk(Beam, "Id"): the chunk's contents, or undefined. */
+BIF_DECL(bif_ei_beamfile_chunk_2) {
+    char id[4];
+    int n = 0;
+    Term l = args[1];
+    for (; is_list(l) && n < 4; l = CDR(list_val(l))) {
+        Term c = CAR(list_val(l));
+        if (!is_small(c) || small_val(c) < 0 || small_val(c) > 255) BADARG(p);
+        id[n++] = (char)small_val(c);
+    }
+    if (n != 4 || l != NIL) BADARG(p);
+    size_t len;
+    uint8_t *d = binary_bytes(args[0], &len);
+    if (!d) BADARG(p);
+    Term res = AM_undefined;
+    if (len >= 12 && memcmp(d, "FOR1", 4) == 0 && memcmp(d + 8, "BEAM", 4) == 0) {
+        size_t end = 8 + (size_t)be32(d + 4);
+        if (end > len) end = len;
+        for (size_t off = 12; off + 8 <= end;) {
+            size_t sz = be32(d + off + 4);
+            if (off + 8 + sz > end) break;
+            if (memcmp(d + off, id, 4) == 0) { res = tb_new_binary(p, d + off + 8, sz); break; }
+            off += 8 + ((sz + 3) & ~(size_t)3);
+        }
+    }
+    free(d);
+    return res;
+}
+
+/* beamfile_module_md5(Beam): the MD5 module_info(md5) would give, or undefined. */
+BIF_DECL(bif_ei_beamfile_module_md5_1) {
+    size_t len;
+    uint8_t *d = binary_bytes(args[0], &len);
+    if (!d) BADARG(p);
+    TbBeamFile b;
+    char err[256];
+    Term res = AM_undefined;
+    if (tb_beam_read(d, len, &b, err, sizeof err) == 0) {
+        res = tb_new_binary(p, b.md5, 16);
+        tb_beam_free(&b);
+    }
+    free(d);
+    return res;
+}

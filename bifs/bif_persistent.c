@@ -86,3 +86,11 @@ BIF_DECL(bif_persistent_term_info_0) {
     Term vals[2] = {make_small((SWord)count), make_small((SWord)(words * sizeof(Term)))};
     return tb_map_from_pairs(p, keys, vals, 2);
 }
+
+/* erts_internal:erase_persistent_terms/0 (init's restart): every term goes,
+ * the system's own too.  Values stay in the literal area like erased ones. */
+BIF_DECL(bif_ei_erase_persistent_terms_0) {
+    (void)p; (void)args;
+    count = 0;
+    return AM_true;
+}

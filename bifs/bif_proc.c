@@ -4,6 +4,7 @@
 #include "bif.h"
 #include "../emu/spawn.h"
 #include "../emu/signal.h"
+#include "../emu/port.h"   /* ports: links, monitors, exit/2 with port ids */
 #include "../emu/msg.h"
 #include "../emu/ptab.h"
 #include "../emu/scheduler.h"
@@ -110,6 +111,7 @@ BIF_DECL(bif_exit_2) {
         if (p->flags & TB_PF_TRAP_EXIT) { tb_send_exit_msg(p, p->id, reason); return AM_true; }
         return trap(p, TB_TRAP_EXIT, reason);       /* exit(self(), normal) ends us too */
     }
+    if (is_internal_port(to)) { tb_port_exit_signal(to, p->id, reason, true); return AM_true; }   /* ports */
     TbProcess *q = tb_pid_lookup(to);
     if (q) tb_signal_exit(q, p->id, reason, true);
     return AM_true;
@@ -119,6 +121,7 @@ BIF_DECL(bif_link_1) {
     Term to = args[0];
     if (!is_pid(to) && !is_port(to)) BADARG(p);
     if (to == p->id) return AM_true;
+    if (is_internal_port(to)) { tb_port_link(p, to); return AM_true; }   /* ports */
     TbProcess *q = tb_pid_lookup(to);
     if (!q || q->status >= TB_PS_EXITING) {
         if (p->flags & TB_PF_TRAP_EXIT) { tb_send_exit_msg(p, to, AM(noproc)); return AM_true; }
@@ -132,6 +135,7 @@ BIF_DECL(bif_link_1) {
 BIF_DECL(bif_unlink_1) {
     Term to = args[0];
     if (!is_pid(to) && !is_port(to)) BADARG(p);
+    if (is_internal_port(to)) { tb_port_unlink(p, to); return AM_true; }   /* ports */
     tb_link_remove(p, to);
     TbProcess *q = tb_pid_lookup(to);
     if (q) tb_link_remove(q, p->id);
@@ -142,6 +146,11 @@ BIF_DECL(bif_unlink_1) {
 
 /* alias_mode: -1 for none, else TB_ALIAS_* (monitor/3's {alias, Mode}). */
 static Term do_monitor(TbProcess *p, Term type, Term item, int alias_mode) {
+    if (type == tb_atom_cstr("port")) {   /* ports: monitor(port, Port | Name) */
+        Term r = tb_port_monitor(p, item);
+        if (r == TB_NONE) BADARG(p);
+        return r;
+    }
     if (type != AM(process)) BADARG(p);
     Term name = NIL;
     TbProcess *q;

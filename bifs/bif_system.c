@@ -178,9 +178,33 @@ static UWord proc_min_vheap(const TbProcess *p) {
     return ix ? heap_sizes[ix - 1] : tb_sys_min_bin_vheap_size;
 }
 
+/* monitor_nodes / {monitor_nodes, Opts}: subscriptions to nodeup/nodedown.
+ * Not distributed, so none ever come; the count is what ERTS returns. */
+static Term monitor_nodes(TbProcess *p, Term opts, Term v) {
+    for (Term l = opts; l != NIL; l = CDR(list_val(l)))
+        if (!is_list(l)) return TB_NONE;
+    if (v != AM_true && v != AM_false) return TB_NONE;
+    UWord old = p->node_monitors;
+    if (v == AM_true) p->node_monitors++;
+    else if (p->node_monitors) p->node_monitors--;
+    else return TB_NONE;                     /* ERTS: badarg when nothing to remove */
+    return make_small((SWord)old);
+}
+
 BIF_DECL(bif_process_flag_2) {
     Term f = args[0], v = args[1], old = TB_NONE;
+    if (is_tuple_arity(f, 2) && atom_named(tuple_val(f)[1], "monitor_nodes")) {
+        Term o = tuple_val(f)[2];
+        if (is_map(o)) o = NIL;
+        old = monitor_nodes(p, o, v);
+        if (old == TB_NONE) BADARG(p);
+        return old;
+    }
     if (!is_atom(f)) BADARG(p);
+    if (atom_named(f, "monitor_nodes")) {
+        if ((old = monitor_nodes(p, NIL, v)) == TB_NONE) BADARG(p);
+        return old;
+    }
     if (atom_named(f, "trap_exit")) old = swap_bit(p, TB_PF_TRAP_EXIT, v);
     else if (atom_named(f, "sensitive")) old = swap_bit(p, TB_PF_SENSITIVE, v);
     else if (atom_named(f, "priority")) {
@@ -536,9 +560,19 @@ BIF_DECL(bif_system_info_1) {
 /* Non-negative small, else -1. */
 static SWord nonneg(Term v) { return is_small(v) && small_val(v) >= 0 ? small_val(v) : -1; }
 
+/* Who gets the runtime's own error reports: logger (the registered
+ * process), a pid, or undefined (printed to stderr). */
+Term tb_system_logger = TB_NONE;      /* TB_NONE: the default, the atom logger */
+
 BIF_DECL(bif_system_flag_2) {
     Term f = args[0], v = args[1];
     SWord n;
+    if (atom_named(f, "system_logger")) {
+        if (v != AM_undefined && v != CATOM("logger") && !is_internal_pid(v)) BADARG(p);
+        Term old = tb_system_logger == TB_NONE ? CATOM("logger") : tb_system_logger;
+        tb_system_logger = v;
+        return old;
+    }
     if (atom_named(f, "backtrace_depth")) {
         if ((n = nonneg(v)) < 0) BADARG(p);
         Term old = make_small(tb_backtrace_depth);

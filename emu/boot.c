@@ -9,6 +9,7 @@
 #include "atom.h"
 #include "call.h"
 #include "binary.h"
+#include "../loader/load.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,14 @@ static const char *const preloaded[] = {
     "erts_internal", "erl_tracer", "erts_literal_area_collector", "erts_dirty_process_signal_handler",
     "atomics", "counters", "persistent_term",
 };
+
+bool tb_is_preloaded(Term module) {
+    if (!is_atom(module)) return false;
+    const TbAtom *a = atom_entry(module);
+    for (size_t i = 0; i < sizeof preloaded / sizeof *preloaded; i++)
+        if (strlen(preloaded[i]) == a->len && memcmp(preloaded[i], a->name, a->len) == 0) return true;
+    return false;
+}
 
 /* The erts-VSN folder name under ROOT. */
 static bool erts_dir(const char *root, char *out, size_t cap) {

@@ -21,7 +21,7 @@ struct TbPort;
 struct TbProcess;
 
 /* Parsed open_port settings, as ERTS's SysDriverOpts. */
-enum { TB_SPAWN_ANY, TB_SPAWN_EXECUTABLE, TB_SPAWN_DRIVER, TB_SPAWN_FD };
+enum { TB_SPAWN_ANY, TB_SPAWN_EXECUTABLE, TB_SPAWN_DRIVER, TB_SPAWN_FD, TB_SPAWN_VANILLA };
 #define TB_DO_READ  1u
 #define TB_DO_WRITE 2u
 
@@ -68,6 +68,7 @@ typedef struct TbDriver {
 /* Built-in drivers (stdlib-c/). */
 extern const TbDriver tb_spawn_driver;   /* "spawn": {spawn, Cmd}, {spawn_executable, File} */
 extern const TbDriver tb_fd_driver;      /* "fd": {fd, In, Out} */
+extern const TbDriver tb_vanilla_driver; /* "vanilla": open_port(File) with an atom or string: the file */
 
 /* ---- helpers for fd-based drivers (stdlib-c/drv_spawn.c) ----
  * Input with ERTS's framing: one read of up to 64 KiB per readiness, then

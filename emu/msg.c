@@ -9,6 +9,7 @@
 #include "scheduler.h"
 #include "alias.h"
 #include "signal.h"
+#include "port.h"   /* ports: Port ! Msg */
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +63,12 @@ Term tb_send(TbProcess *p, Term to, Term msg) {
         return msg;                                   /* dead pid: dropped */
     }
     if (is_atom(to)) {
-        if (!(r = tb_reg_whereis(to))) return badarg(p);
+        if (!(r = tb_reg_whereis(to))) {
+            TbPort *pt = tb_port_whereis(to);   /* ports: a registered port */
+            if (!pt) return badarg(p);
+            tb_port_bang(p, pt, msg);
+            return msg;
+        }
         tb_msg_send(p, r, msg);
         return msg;
     }
@@ -80,6 +86,11 @@ Term tb_send(TbProcess *p, Term to, Term msg) {
             }
             tb_msg_send(p, r, msg);
         }
+        return msg;
+    }
+    if (is_internal_port(to)) {                       /* ports: {Pid, command|close|connect} */
+        TbPort *pt = tb_port_lookup(to);
+        if (pt) tb_port_bang(p, pt, msg);
         return msg;
     }
     if (is_pid(to) || is_port(to)) return msg;        /* external pids, ports: later issues */

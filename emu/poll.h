@@ -32,6 +32,9 @@ int tb_poll_wait(int64_t timeout_ns);
  * wake a process, so waiting is not a deadlock. */
 bool tb_poll_active(void);
 
+/* Ignore SIGPIPE (once), as ERTS does before any port opens. */
+void tb_ignore_sigpipe(void);
+
 /* One-shot timers for drivers (driver_set_timer): fire from tb_poll_wait.
  * A key identifies the timer (one per key); setting again re-arms it. */
 void tb_poll_timer_set(void *key, uint64_t expire_ns, void (*fn)(void *key));

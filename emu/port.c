@@ -216,7 +216,8 @@ static void send_down(Term to, const uint32_t ref[3], Term obj_port, Term name, 
     memcpy(rt->num, ref, 3 * sizeof(uint32_t));
     rt->num[3] = 0;
     hp[0] = make_arityval(5); hp[1] = AM(DOWN); hp[2] = make_boxed((Term *)rt);
-    hp[3] = pa.port; hp[4] = obj; hp[5] = r;
+    /* ERTS 25: the tag is `process` when the reason is not an immediate */
+    hp[3] = is_immed(reason) ? pa.port : AM(process); hp[4] = obj; hp[5] = r;
     deliver(to, make_boxed(hp), f);
 }
 
@@ -541,7 +542,7 @@ void tb_port_exit_signal(Term port, Term from, Term reason, bool exit2) {
 void tb_port_link(TbProcess *p, Term port) {
     TbPort *pt = tb_port_lookup(port);
     if (!pt) {
-        tb_send_exit_msg(p, port, AM(noproc));    /* ERTS: a message even when not trapping */
+        tb_signal_exit(p, port, AM(noproc), false);   /* link/1 still returns true */
         return;
     }
     tb_link_add(p, port);
@@ -938,6 +939,8 @@ Term tb_port_open(TbProcess *p, Term name, Term settings) {
     bool have_args = false;
     Term cd = TB_NONE, arg0 = TB_NONE;
     Term res = AM_badarg;
+    const TbDriver *drv = NULL;
+    char *port_name = NULL;
     Term l = settings;
     for (; is_list(l); l = CDR(list_val(l))) {
         Term opt = CAR(list_val(l));
@@ -988,15 +991,21 @@ Term tb_port_open(TbProcess *p, Term name, Term settings) {
     if (o.redir_stderr && !o.use_stdio) goto badopt;
 
     /* the name */
-    const TbDriver *drv = NULL;
-    char *port_name = NULL;
+    if (is_atom(name) || is_list(name)) {               /* obsolete: a file, read and written */
+        o.name = get_string(name);
+        if (!o.name) goto out;
+        o.spawn_type = TB_SPAWN_VANILLA;
+        drv = &tb_vanilla_driver;
+        port_name = strdup(o.name);
+        goto named;
+    }
     if (!is_tuple(name)) goto out;
     Term *nt = tuple_val(name);
     if (tuple_arity(name) == 2 && (nt[1] == pa.spawn || nt[1] == pa.spawn_driver || nt[1] == pa.spawn_executable)) {
         Term cmd = nt[2];
         if (!is_list(cmd) && cmd != NIL && !is_binary(cmd) && !is_atom(cmd)) goto out;
         o.name = get_string(cmd);
-        if (!o.name || !o.name[0]) goto out;
+        if (!o.name || (!o.name[0] && !is_binary(cmd))) goto out;   /* "" is badarg, <<>> is not */
         if (nt[1] == pa.spawn_executable) {
             o.spawn_type = TB_SPAWN_EXECUTABLE;
             drv = &tb_spawn_driver;
@@ -1021,6 +1030,7 @@ Term tb_port_open(TbProcess *p, Term name, Term settings) {
         snprintf(buf, sizeof buf, "%d/%d", o.ifd, o.ofd);
         port_name = strdup(buf);
     } else goto out;
+named:
     if (o.exit_status && drv != &tb_spawn_driver) goto out;
     if (have_args && o.spawn_type != TB_SPAWN_EXECUTABLE) goto out;
     if (cd != TB_NONE) {

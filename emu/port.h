@@ -95,8 +95,8 @@ Term tb_port_info_all(struct TbProcess *p, TbPort *pt);
  * gives killed); otherwise over a link from `from`, which is already
  * unlinked: normal is ignored unless it comes from the connected process. */
 void tb_port_exit_signal(Term port, Term from, Term reason, bool exit2);
-/* link/1 and unlink/1 from p with a port id.  link to a dead port: true and
- * an {'EXIT', Port, noproc} message, as ERTS. */
+/* link/1 and unlink/1 from p with a port id.  link to a dead port: true,
+ * and an exit signal noproc from the port, as ERTS. */
 void tb_port_link(struct TbProcess *p, Term port);
 void tb_port_unlink(struct TbProcess *p, Term port);
 /* monitor(port, Item): Item is a port id, a name or {Name, Node}; the

@@ -131,6 +131,7 @@ typedef struct TbProcess {
     struct TbLink *links;
     struct TbMon *mons;
     void *aliases;             /* emu/alias.c: this process's active aliases */
+    UWord node_monitors;       /* process_flag(monitor_nodes, true) count */
     Term exit_reason;          /* set when a signal kills us; lives in exit_frag */
     TbHeapFrag *exit_frag;
     UWord flags;

@@ -8,7 +8,10 @@
 #include "ptab.h"
 #include "exception.h"
 #include "atom.h"
+#include "map.h"
+#include "big.h"
 #include "boot.h"
+#include "poll.h"   /* ports: idle waits and I/O checks go through the poll set */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -95,8 +98,9 @@ static void fire_timers(TbScheduler *s) {
 }
 
 static void sleep_until(uint64_t when) {
-    struct timespec ts = {(time_t)(when / 1000000000u), (long)(when % 1000000000u)};
-    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    /* ports: sleep in the poll set (UINT64_MAX: until I/O), so that port I/O wakes us too */
+    uint64_t now = tb_now_ns();
+    tb_poll_wait(when == UINT64_MAX ? -1 : when > now ? (int64_t)(when - now) : 0);
 }
 
 /* ---- ending a process ---- */
@@ -119,7 +123,38 @@ static Term uncaught_reason(TbProcess *p) {
     return make_boxed(hp);
 }
 
+extern Term tb_system_logger;          /* bifs/bif_system.c */
+
+/* ERTS's report to the system logger: {log, error, Format, [Pid, Reason], Meta}. */
+static bool log_to_system_logger(TbProcess *p, Term reason) {
+    Term sl = tb_system_logger;
+    TbProcess *lg = NULL;
+    if (sl == TB_NONE || sl == tb_atom_cstr("logger")) lg = tb_reg_whereis(tb_atom_cstr("logger"));
+    else if (is_internal_pid(sl)) lg = tb_pid_lookup(sl);
+    if (!lg || lg->status >= TB_PS_EXITING || lg == p) return false;
+    static const char fmt[] = "Error in process ~p with exit value:~n~p~n";
+    size_t n = sizeof fmt - 1;
+    Term *hp = tb_halloc(p, 2 * n), s = NIL;
+    for (size_t i = n; i-- > 0;) { hp[0] = make_small((uint8_t)fmt[i]); hp[1] = s; s = make_list(hp); hp += 2; }
+    hp = tb_halloc(p, 4);
+    hp[0] = p->id; hp[1] = make_list(hp + 2); hp[2] = reason; hp[3] = NIL;
+    Term args = make_list(hp);
+    Term ek[2] = {tb_atom_cstr("emulator"), tb_atom_cstr("tag")}, ev[2] = {AM_true, AM(error)};
+    Term el = tb_map_from_pairs(p, ek, ev, 2);
+    Term mk[4] = {tb_atom_cstr("error_logger"), tb_atom_cstr("gl"), tb_atom_cstr("pid"), tb_atom_cstr("time")};
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    Term mv[4] = {el, p->group_leader, p->id,
+                  tb_make_integer(p, (SWord)ts.tv_sec * 1000000 + ts.tv_nsec / 1000)};
+    Term meta = tb_map_from_pairs(p, mk, mv, 4);
+    hp = tb_halloc(p, 6);
+    hp[0] = make_arityval(5); hp[1] = tb_atom_cstr("log"); hp[2] = AM(error); hp[3] = s; hp[4] = args; hp[5] = meta;
+    tb_msg_send(p, lg, make_boxed(hp));
+    return true;
+}
+
 static void error_report(TbProcess *p, Term reason) {
+    if (log_to_system_logger(p, reason)) return;
     fflush(stdout);
     fputs("=ERROR REPORT==== Error in process ", stderr);
     tb_fprint_term(stderr, p->id);
@@ -169,12 +204,18 @@ static void save_regs(TbScheduler *s, TbProcess *p) {
 int tb_sched_loop(TbScheduler *s) {
     for (;;) {
         fire_timers(s);
+        if (tb_poll_active()) {   /* ports: a busy VM still sees I/O (every 16 slices or 1 ms) */
+            static unsigned poll_ticks;
+            static uint64_t poll_last;
+            uint64_t now = tb_now_ns();
+            if (++poll_ticks >= 16 || now - poll_last >= 1000000u) { poll_ticks = 0; poll_last = now; tb_poll_wait(0); }
+        }
         TbProcess *p = pick(s);
         if (!p) {
             if (!s->main && !tb_boot_mode) return s->main_status;
             uint64_t next = tb_timer_next(&s->timers);
             if (next == UINT64_MAX && tb_boot_mode) next = tb_now_ns() + 1000000000u;   /* idle: only I/O or halt can come */
-            if (next == UINT64_MAX) {
+            if (next == UINT64_MAX && !tb_poll_active()) {   /* ports: not while a port may still deliver */
                 /* bare mode: nothing can wake anyone any more */
                 fflush(stdout);
                 fputs("tbeam: deadlock: every process waits for a message that cannot come\n", stderr);

@@ -7,6 +7,7 @@
 #include "gc.h"
 #include "alias.h"
 #include "exception.h"
+#include "port.h"   /* ports: links and monitors of ports end with the process */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,7 @@ bool tb_demonitor(TbProcess *p, const uint32_t ref[3]) {
     if (!m) return false;
     TbProcess *q = tb_pid_lookup(m->pid);
     if (q) free(tb_mon_take(q, ref, false));
+    else if (is_internal_port(m->pid)) tb_port_demonitor(m->pid, ref);   /* ports */
     free(m);
     return true;
 }
@@ -161,6 +163,7 @@ void tb_proc_exit(TbProcess *p, Term reason) {
         n = l->next;
         TbProcess *q = tb_pid_lookup(l->pid);
         if (q && tb_link_remove(q, p->id)) tb_signal_exit(q, p->id, reason, false);
+        else if (is_internal_port(l->pid)) tb_port_link_exit(l->pid, p->id, reason);   /* ports: may close it */
         free(l);
     }
     p->links = NULL;
@@ -174,7 +177,7 @@ void tb_proc_exit(TbProcess *p, Term reason) {
                 tb_send_down(q, m->ref, p->id, peer->name, reason);
             }
             free(peer);
-        }
+        } else if (m->origin && is_internal_port(m->pid)) tb_port_demonitor(m->pid, m->ref);   /* ports */
         free(m);
     }
     p->mons = NULL;

@@ -381,6 +381,7 @@ TbModule *tb_load_prepare(const uint8_t *data, size_t len, Term expect, char *er
     UWord lit_mark = tb_literal_mark();
     for (uint32_t i = 0; i <= b.label_count; i++) ld.label_off[i] = SIZE_MAX;
     int rc = build_tables(&ld);
+    if (!rc) ld.no_lines = tb_is_preloaded(ld.atoms[1]);
     if (!rc && expect != TB_NONE && ld.atoms[1] != expect)
         rc = tb_load_fail(&ld, "module name in file is %.*s", (int)b.atoms[1].len, b.atoms[1].ptr);
     if (!rc) rc = translate(&ld);

@@ -23,7 +23,8 @@ typedef struct Loader {
     TbFuncStart *func_starts;
     size_t nfunc_starts, fs_cap;
     uint32_t op_index;
-    size_t on_load_off;        /* code offset of the on_load function's entry, SIZE_MAX if none */
+    size_t on_load_off;
+    bool no_lines;             /* a preloaded module: drop line information */        /* code offset of the on_load function's entry, SIZE_MAX if none */
     char *err;
     size_t errcap;
 } Loader;
@@ -31,6 +32,9 @@ typedef struct Loader {
 /* Load a module from .beam bytes; NULL with a one-line error on failure.
  * If expect is not TB_NONE the module must have that name. */
 TbModule *tb_load_module(const uint8_t *data, size_t len, Term expect, char *err, size_t errcap);
+/* ERTS's preloaded modules (erlang, init, prim_file...) carry no line
+ * information, so their stack frames show no location: loaded the same. */
+bool tb_is_preloaded(Term module);
 /* The two halves of tb_load_module: build the module without making it
  * visible (erlang:prepare_loading), then make it current (finish_loading). */
 TbModule *tb_load_prepare(const uint8_t *data, size_t len, Term expect, char *err, size_t errcap);

@@ -198,7 +198,7 @@ static int rule_label(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
 static int rule_line(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
     (void)genop; (void)n;
     uint64_t i = (uint64_t)args[0].val;
-    if (i == 0 || i >= ld->b->line_item_count) { ld->pending_line = -1; return 0; }
+    if (i == 0 || i >= ld->b->line_item_count || ld->no_lines) { ld->pending_line = -1; return 0; }
     const TbBeamLineItem *li = &ld->b->line_items[i];
     ld->pending_line = (long)((li->file << 24) | (li->line & 0xFFFFFF));
     return 0;
