@@ -2,6 +2,7 @@
  * The dictionary is a list of {Key, Value} for now (ERTS hashes; see note in
  * docs/architecture.md). */
 #include "bif.h"
+#include "../emu/signal.h"
 #include "../emu/compare.h"
 
 BIF_DECL(bif_self_0) { (void)args; return p->id; }
@@ -11,18 +12,11 @@ BIF_DECL(bif_node_1) {
     BADARG(p);
 }
 
-static uint64_t ref_counter = 1;
 BIF_DECL(bif_make_ref_0) {
     (void)args;
-    TbRefThing *r = (TbRefThing *)tb_halloc(p, REF_THING_WORDS);
-    uint64_t n = ref_counter++;
-    r->header = make_header(REF_THING_WORDS - 1, HDR_SUB_REF);
-    /* ERTS's layout: num[1]'s low bits name the scheduler (1 here) */
-    r->num[0] = (uint32_t)(n & 0x3FFFF);
-    r->num[1] = (uint32_t)((n & 0xFFFC0000u) | 1);
-    r->num[2] = (uint32_t)(n >> 32);
-    r->num[3] = 0;
-    return make_boxed((Term *)r);
+    uint32_t n[3];
+    tb_ref_new_nums(n);                       /* one counter for every reference the VM makes */
+    return tb_ref_make(p, n);
 }
 
 static Term dict(TbProcess *p) { return p->dictionary == TB_NONE ? NIL : p->dictionary; }

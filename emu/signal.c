@@ -6,6 +6,7 @@
 #include "atom.h"
 #include "gc.h"
 #include "alias.h"
+#include "../stdlib-c/ets.h"
 #include "exception.h"
 #include "port.h"   /* ports: links and monitors of ports end with the process */
 #include <stdio.h>
@@ -159,6 +160,7 @@ void tb_proc_exit(TbProcess *p, Term reason) {
     p->status = TB_PS_EXITING;
     if (p->flags & (TB_PF_TIMER | TB_PF_TIMED_OUT)) tb_sched_cancel_recv_timer(p);
     if (p->reg_name != NIL) tb_reg_unregister(p->reg_name);
+    tb_ets_process_exit(p);                   /* before links and monitors fire, as ERTS */
     for (TbLink *l = p->links, *n; l; l = n) {
         n = l->next;
         TbProcess *q = tb_pid_lookup(l->pid);

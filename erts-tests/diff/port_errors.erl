@@ -21,7 +21,7 @@ run(T) ->
 d(X) -> erlang:display(X).
 r(F) ->
     try F() of
-        P when is_port(P) -> port_close(P), receive {'EXIT', P, _} -> ok after 1000 -> ok end, port;
+        P when is_port(P) -> catch port_close(P), receive {'EXIT', P, _} -> ok after 1000 -> ok end, port;
         V -> V
     catch C:E -> {C, E}
     end.
