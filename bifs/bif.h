@@ -33,6 +33,10 @@ static inline Term tb_cons(TbProcess *p, Term h, Term t) {
     return make_list(hp);
 }
 
+/* erlang:suspend_process/resume_process (bif_misc_boot.c). */
+bool tb_proc_suspended(const TbProcess *q);
+void tb_suspend_release_all(Term suspender);
+
 /* max_heap_size values (bif_system.c): parse a size or map; the map for a setting. */
 bool tb_parse_max_heap(Term v, UWord *size, unsigned *flags);
 Term tb_max_heap_map(TbProcess *p, UWord size, unsigned flags);

@@ -133,6 +133,7 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
     case PI_initial_call: return tb_tuple3(p, q->init_m, q->init_f, make_small(q->init_a));
     case PI_status:
         if (q == p || q->status == TB_PS_RUNNING) return AM(running);
+        if (tb_proc_suspended(q)) return CATOM("suspended");
         if (q->status == TB_PS_WAITING) return AM(waiting);
         if (q->status == TB_PS_EXITING) return AM(exiting);
         return AM(runnable);

@@ -197,21 +197,25 @@ static Term make_error_info(const char *explainer) {
     return make_list(c);
 }
 
+/* ERTS attaches error_info only to the BIF frames of these modules; the
+ * others get an empty location. */
 static Term error_info_for(Term module) {
     static Term erts, kernel, stdlib;
-    static Term am_os;
     if (!erts) {
         erts = make_error_info("erl_erts_errors");
         kernel = make_error_info("erl_kernel_errors");
         stdlib = make_error_info("erl_stdlib_errors");
-        am_os = tb_atom_cstr("os");
     }
-    if (module == am_os) return kernel;
-    static const char *const stdlib_mods[] = {"lists", "maps", "binary", "math", "ets", "unicode", "string", NULL};
+    static const struct { const char *mod; int which; } owners[] = {
+        {"erlang", 0}, {"erts_internal", 0}, {"persistent_term", 0}, {"atomics", 0}, {"counters", 0},
+        {"code", 1}, {"os", 1},
+        {"binary", 2}, {"ets", 2}, {"lists", 2}, {"maps", 2}, {"math", 2}, {"re", 2}, {"unicode", 2},
+    };
     const TbAtom *a = atom_entry(module);
-    for (int i = 0; stdlib_mods[i]; i++)
-        if (a->len == strlen(stdlib_mods[i]) && memcmp(a->name, stdlib_mods[i], a->len) == 0) return stdlib;
-    return erts;
+    for (size_t i = 0; i < sizeof owners / sizeof *owners; i++)
+        if (a->len == strlen(owners[i].mod) && memcmp(a->name, owners[i].mod, a->len) == 0)
+            return owners[i].which == 0 ? erts : owners[i].which == 1 ? kernel : stdlib;
+    return NIL;
 }
 
 Term tb_build_stacktrace(TbProcess *p, Term raw) {

@@ -155,12 +155,14 @@ void tb_signal_exit(TbProcess *to, Term from, Term reason, bool exit2) {
 }
 
 void tb_bif_timers_cancel_all(TbProcess *p);   /* bifs/bif_timer.c */
+void tb_suspend_release_all(Term suspender);   /* bifs/bif_misc_boot.c */
 
 void tb_proc_exit(TbProcess *p, Term reason) {
     p->status = TB_PS_EXITING;
     if (p->flags & (TB_PF_TIMER | TB_PF_TIMED_OUT)) tb_sched_cancel_recv_timer(p);
     if (p->reg_name != NIL) tb_reg_unregister(p->reg_name);
     tb_ets_process_exit(p);                   /* before links and monitors fire, as ERTS */
+    tb_suspend_release_all(p->id);            /* what it suspended runs again */
     for (TbLink *l = p->links, *n; l; l = n) {
         n = l->next;
         TbProcess *q = tb_pid_lookup(l->pid);

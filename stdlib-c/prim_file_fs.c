@@ -69,76 +69,6 @@ static Term utf8_to_list(TbProcess *p, const uint8_t *s, size_t len, long n) {
     return l;
 }
 
-/* internal_name2native(Name): the NUL-terminated native name.  A binary
- * goes as it is (no NUL inside); a deep list of code points 1..0x10FFFF
- * (no surrogates, no binaries) is encoded as UTF-8. */
-Term nif_prim_file_name2native_1(TbProcess *p, Term *args) {
-    Term t = args[0];
-    if (is_bitstring(t)) {
-        /* ERTS reads a bitstring's whole bytes (and may crash on the rest) */
-        UWord bits = bitstring_bitsize(t);
-        size_t len;
-        uint8_t *tmp;
-        const uint8_t *b = tb_binary_aligned_bytes(bits & 7 ? tb_make_sub_binary(p, t, 0, bits & ~(UWord)7) : t,
-                                                   &len, &tmp);
-        if (!b || (len && memchr(b, 0, len))) { free(tmp); BADARG(p); }
-        Term r = tb_new_binary(p, NULL, len + 1);
-        uint8_t *out = tb_binary_bytes_for_write(r);
-        memcpy(out, b, len);
-        out[len] = 0;
-        free(tmp);
-        return r;
-    }
-    if (!is_list(t) && !is_nil(t)) BADARG(p);
-    size_t cap = 64, n = 0, sp = 0, scap = 16;
-    uint8_t *buf = malloc(cap);
-    Term *stack = malloc(scap * sizeof(Term));
-    if (!buf || !stack) abort();
-    for (;;) {
-        if (is_list(t)) {
-            Term h = CAR(list_val(t));
-            t = CDR(list_val(t));
-            if (is_list(h) || is_nil(h)) {
-                if (sp == scap) { scap *= 2; stack = realloc(stack, scap * sizeof(Term)); if (!stack) abort(); }
-                stack[sp++] = t;
-                t = h;
-                continue;
-            }
-            if (!is_small(h) || small_val(h) < 1 || small_val(h) > 0x10FFFF ||
-                (small_val(h) >= 0xD800 && small_val(h) <= 0xDFFF)) goto bad;
-            if (n + 4 > cap) { cap *= 2; buf = realloc(buf, cap); if (!buf) abort(); }
-            n += tb_utf8_encode((uint32_t)small_val(h), buf + n);
-            continue;
-        }
-        if (!is_nil(t)) goto bad;
-        if (sp == 0) break;
-        t = stack[--sp];
-    }
-    free(stack);
-    Term r = tb_new_binary(p, NULL, n + 1);
-    uint8_t *out = tb_binary_bytes_for_write(r);
-    memcpy(out, buf, n);
-    out[n] = 0;
-    free(buf);
-    return r;
-bad:
-    free(stack);
-    free(buf);
-    BADARG(p);
-}
-
-/* internal_native2name(Bin): the name as a string, or {error, warning} if it is not UTF-8. */
-Term nif_prim_file_native2name_1(TbProcess *p, Term *args) {
-    size_t len;
-    uint8_t *tmp;
-    const uint8_t *b = tb_binary_aligned_bytes(args[0], &len, &tmp);
-    if (!b) BADARG(p);
-    long n = utf8_decode(b, len, NULL);
-    Term r = n < 0 ? tb_tuple2(p, AM(error), tb_atom_cstr("warning")) : utf8_to_list(p, b, len, n);
-    free(tmp);
-    return r;
-}
-
 /* internal_normalize_utf8(Bin): the UTF-8 name as a string.  ERTS also
  * composes it to NFC (used on macOS only); tbeam does not. */
 Term nif_prim_file_normalize_utf8_1(TbProcess *p, Term *args) {
@@ -151,17 +81,6 @@ Term nif_prim_file_normalize_utf8_1(TbProcess *p, Term *args) {
     Term r = utf8_to_list(p, b, len, n);
     free(tmp);
     return r;
-}
-
-/* is_translatable(Bin): whether a raw name is valid UTF-8. */
-Term nif_prim_file_is_translatable_1(TbProcess *p, Term *args) {
-    size_t len;
-    uint8_t *tmp;
-    const uint8_t *b = tb_binary_aligned_bytes(args[0], &len, &tmp);
-    if (!b) BADARG(p);
-    bool ok = utf8_decode(b, len, NULL) >= 0;
-    free(tmp);
-    return ok ? AM(true) : AM(false);
 }
 
 /* ---- file info ---- */
