@@ -35,6 +35,7 @@ typedef struct TbPortOpts {
     char *wd;                  /* {cd, Dir} or NULL */
     char **envir;              /* {env, ...}: "NAME=VAL" (set) and "NAME" (unset); NULL-terminated */
     char **argv;               /* {args, ...} with argv[0] = arg0 (or the name); NULL-terminated */
+    size_t busy_low, busy_high;  /* {busy_limits_port, {L, H}}: default 4096, 8192; disabled: 0, 0 */
 } TbPortOpts;
 
 /* start() failure codes (beside a positive errno). */
@@ -57,9 +58,6 @@ typedef struct TbDriver {
     void (*timeout)(struct TbPort *port);
     /* A process that the driver monitors (tb_drv_monitor_process) ended. */
     void (*process_exit)(struct TbPort *port, Term pid);
-    /* Before a close: return true to close later (after output drains),
-     * calling tb_drv_failure(port, normal) itself. */
-    bool (*flush)(struct TbPort *port);
     unsigned flags;            /* TB_DRV_FLAG_* */
 } TbDriver;
 
@@ -74,7 +72,8 @@ extern const TbDriver tb_vanilla_driver; /* "vanilla": open_port(File) with an a
  * Input with ERTS's framing: one read of up to 64 KiB per readiness, then
  * whole packets ({packet, N}) or the bytes as read (stream).  Output with
  * the packet header, written at once when possible, else queued and
- * written when the fd is ready (the port is busy from 8 KiB queued). */
+ * written when the fd is ready; the port is busy from busy_high bytes
+ * queued until the queue is below busy_low ({busy_limits_port, {L, H}}). */
 typedef struct TbDrvIo {
     int ifd, ofd;              /* -1: none */
     int packet_bytes;
@@ -84,6 +83,7 @@ typedef struct TbDrvIo {
     size_t pkt_size, pkt_have;
     uint8_t *oq;               /* output queue: bytes oq_off..oq_len */
     size_t oq_off, oq_len, oq_cap;
+    size_t busy_low, busy_high;  /* busy_high 0: never busy */
 } TbDrvIo;
 /* Read once from io->ifd: data goes to the port; returns 1 on data or
  * nothing to do, 0 at end of input, -1 on an error (errno set). */

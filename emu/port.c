@@ -512,6 +512,13 @@ static void terminate(TbPort *pt, Term reason, bool flush_lines) {
         free(m);
     }
     pt->mons = NULL;
+    for (TbMon *m = pt->drv_mons, *n; m; m = n) {
+        n = m->next;
+        TbProcess *q = tb_pid_lookup(m->pid);
+        if (q) free(tb_mon_take(q, m->ref, false));
+        free(m);
+    }
+    pt->drv_mons = NULL;
     reply_waiters(pt, AM_badarg);
     pt->state = TB_PORT_FREE;
     pt->drv_data = (void *)zombies_head;        /* reused as the zombie link */
@@ -582,16 +589,59 @@ Term tb_port_monitor(TbProcess *p, Term item) {
     return tb_ref_make(p, ref);
 }
 
+static TbMon *take_mon(TbMon **list, const uint32_t ref[3]);
+
 void tb_port_demonitor(Term port, const uint32_t ref[3]) {
     TbPort *pt = tb_port_lookup(port);
-    if (!pt) return;
-    for (TbMon **m = &pt->mons; *m; m = &(*m)->next) {
+    if (pt) free(take_mon(&pt->mons, ref));
+}
+
+bool tb_drv_monitor_process(TbPort *pt, Term pid, uint32_t ref[3]) {
+    TbProcess *q = tb_pid_lookup(pid);
+    if (!q || q->status >= TB_PS_EXITING) return false;
+    tb_ref_new_nums(ref);
+    tb_mon_add(q, ref, pt->id, NIL, false);
+    TbMon *m = malloc(sizeof *m);
+    if (!m) abort();
+    memcpy(m->ref, ref, sizeof m->ref);
+    m->pid = pid;
+    m->name = NIL;
+    m->origin = true;
+    m->next = pt->drv_mons;
+    pt->drv_mons = m;
+    return true;
+}
+
+static TbMon *take_mon(TbMon **list, const uint32_t ref[3]) {
+    for (TbMon **m = list; *m; m = &(*m)->next) {
         TbMon *d = *m;
         if (d->ref[0] == ref[0] && d->ref[1] == ref[1] && d->ref[2] == ref[2]) {
             *m = d->next;
-            free(d);
-            return;
+            return d;
         }
+    }
+    return NULL;
+}
+
+void tb_drv_demonitor_process(TbPort *pt, const uint32_t ref[3]) {
+    TbMon *m = take_mon(&pt->drv_mons, ref);
+    if (!m) return;
+    TbProcess *q = tb_pid_lookup(m->pid);
+    if (q) free(tb_mon_take(q, ref, false));
+    free(m);
+}
+
+void tb_port_mon_gone(Term port, const uint32_t ref[3], bool origin, Term pid) {
+    TbPort *pt = tb_port_lookup(port);
+    if (!pt) return;
+    if (origin) { free(take_mon(&pt->mons, ref)); return; }
+    TbMon *m = take_mon(&pt->drv_mons, ref);
+    if (!m) return;
+    free(m);
+    if (pt->drv->process_exit) {
+        drv_enter();
+        pt->drv->process_exit(pt, pid);
+        drv_leave();
     }
 }
 
@@ -763,7 +813,12 @@ Term tb_port_info_item(TbProcess *p, TbPort *pt, Term item) {
     } else if (item == pa.os_pid) {
         v = pt->os_pid >= 0 ? uint_term(p, (UWord)pt->os_pid) : AM_undefined;
     } else if (item == pa.monitors) {
-        v = NIL;                        /* ports here monitor no processes */
+        v = NIL;                        /* [{process, Pid}] the driver monitors */
+        for (TbMon *m = pt->drv_mons; m; m = m->next) {
+            Term *hp = tb_halloc(p, 3);
+            hp[0] = make_arityval(2); hp[1] = AM(process); hp[2] = m->pid;
+            v = cons(p, make_boxed(hp), v);
+        }
     } else if (item == pa.monitored_by) {
         v = NIL;
         for (TbMon *m = pt->mons; m; m = m->next) v = cons(p, m->pid, v);
@@ -933,7 +988,8 @@ const TbDriver *tb_driver_find(const char *name, size_t len) {
 
 Term tb_port_open(TbProcess *p, Term name, Term settings) {
     atoms_init();
-    TbPortOpts o = {.spawn_type = TB_SPAWN_ANY, .use_stdio = true, .ifd = -1, .ofd = -1};
+    TbPortOpts o = {.spawn_type = TB_SPAWN_ANY, .use_stdio = true, .ifd = -1, .ofd = -1,
+                    .busy_low = 4096, .busy_high = 8192};
     unsigned flags = 0;
     UWord line = 0;
     bool have_args = false;
@@ -971,6 +1027,10 @@ Term tb_port_open(TbProcess *p, Term name, Term settings) {
                 if (v != AM_true && v != AM_false) goto badopt;
             } else if (k == pa.busy_limits_port || k == pa.busy_limits_msgq) {
                 if (!busy_limits_ok(v)) goto badopt;
+                if (k == pa.busy_limits_port) {
+                    if (v == pa.disabled) o.busy_low = o.busy_high = 0;
+                    else { o.busy_low = (size_t)small_val(tuple_val(v)[1]); o.busy_high = (size_t)small_val(tuple_val(v)[2]); }
+                }
             } else goto badopt;
         } else if (opt == pa.stream) o.packet_bytes = 0;
         else if (opt == pa.use_stdio) o.use_stdio = true;

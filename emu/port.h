@@ -30,6 +30,7 @@ typedef struct TbPort {
     Term reg_name;             /* registered name or NIL */
     struct TbLink *links;      /* linked pids */
     struct TbMon *mons;        /* monitors of this port (origin false: pid monitors us) */
+    struct TbMon *drv_mons;    /* processes the driver monitors (origin true) */
     const TbDriver *drv;
     void *drv_data;
     char *name;                /* port_info name: the command, "In/Out", ... */
@@ -118,6 +119,10 @@ void tb_drv_set_busy(TbPort *pt, bool busy);
  * mode TB_POLL_IN/TB_POLL_OUT; on false stops.  Returns false if the fd
  * cannot be watched. */
 bool tb_drv_select(TbPort *pt, int fd, unsigned mode, bool on);
+/* The driver monitors a live process: process_exit(port, pid) when it
+ * ends (port_info's monitors list it); false if pid is not alive. */
+bool tb_drv_monitor_process(TbPort *pt, Term pid, uint32_t ref[3]);
+void tb_drv_demonitor_process(TbPort *pt, const uint32_t ref[3]);
 void tb_drv_set_timer(TbPort *pt, uint64_t ms);
 void tb_drv_cancel_timer(TbPort *pt);
 Term tb_drv_errno_atom(int err);                                     /* ENOENT -> enoent */
@@ -127,6 +132,9 @@ void tb_drv_enter(void);
 void tb_drv_leave(void);
 
 /* ---- from processes ending (emu/signal.c) ---- */
+/* A process with a monitor involving `port` ended: origin true, it
+ * monitored the port; false, the port's driver monitored it. */
+void tb_port_mon_gone(Term port, const uint32_t ref[3], bool origin, Term pid);
 /* The process `pid` is gone; it was linked to `port`: acts as an exit
  * signal over the link. */
 static inline void tb_port_link_exit(Term port, Term pid, Term reason) {

@@ -181,7 +181,7 @@ void tb_proc_exit(TbProcess *p, Term reason) {
                 tb_send_down(q, m->ref, p->id, peer->name, reason);
             }
             free(peer);
-        } else if (m->origin && is_internal_port(m->pid)) tb_port_demonitor(m->pid, m->ref);   /* ports */
+        } else if (is_internal_port(m->pid)) tb_port_mon_gone(m->pid, m->ref, m->origin, p->id);   /* ports */
         free(m);
     }
     p->mons = NULL;

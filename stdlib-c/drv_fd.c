@@ -32,6 +32,8 @@ static void *fd_start(TbPort *port, const TbPortOpts *o, int *err) {
     d->io.ifd = (o->read_write & TB_DO_READ) ? o->ifd : -1;
     d->io.ofd = (o->read_write & TB_DO_WRITE) ? o->ofd : -1;
     d->io.packet_bytes = o->packet_bytes;
+    d->io.busy_low = o->busy_low;
+    d->io.busy_high = o->busy_high;
     port->drv_data = d;
     if (d->io.ifd >= 0) {
         if (tb_drv_select(port, d->io.ifd, TB_POLL_IN, true)) d->reading = true;

@@ -27,7 +27,6 @@
 extern char **environ;
 
 #define READ_BUF (64 * 1024)
-#define BUSY_LIMIT (1 << 13)       /* ERTS: busy from 8 KiB queued */
 
 /* ---------------- shared fd I/O ---------------- */
 static uint8_t rbuf[READ_BUF];
@@ -131,7 +130,7 @@ bool tb_drvio_output(TbPort *port, TbDrvIo *io, const uint8_t *buf, size_t len) 
         if (io->oq_len > io->oq_off) tb_drv_select(port, io->ofd, TB_POLL_OUT, true);
     }
     set_ioq(port, io);
-    if (port->ioq_size >= BUSY_LIMIT) tb_drv_set_busy(port, true);
+    if (io->busy_high && port->ioq_size >= io->busy_high) tb_drv_set_busy(port, true);
     return true;
 }
 
@@ -150,7 +149,7 @@ bool tb_drvio_ready_output(TbPort *port, TbDrvIo *io) {
         tb_drv_select(port, io->ofd, TB_POLL_OUT, false);
     }
     set_ioq(port, io);
-    if (port->ioq_size < BUSY_LIMIT && (port->flags & TB_PORT_BUSY)) tb_drv_set_busy(port, false);
+    if ((port->flags & TB_PORT_BUSY) && port->ioq_size < io->busy_low) tb_drv_set_busy(port, false);
     return true;
 }
 
@@ -382,6 +381,8 @@ static void *spawn_start(TbPort *port, const TbPortOpts *o, int *err) {
     s->io.ifd = in_p[0];
     s->io.ofd = out_p[1];
     s->io.packet_bytes = o->packet_bytes;
+    s->io.busy_low = o->busy_low;
+    s->io.busy_high = o->busy_high;
     s->has_read = rd;
     s->has_write = wr;
     s->want_status = o->exit_status;
