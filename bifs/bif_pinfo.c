@@ -153,6 +153,7 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
         for (TbMon *m = q->mons; m; m = m->next) {
             if (m->origin != (it == PI_monitors)) continue;
             if (it == PI_monitored_by) l = tb_cons(p, m->pid, l);
+            else if (is_internal_port(m->pid)) l = tb_cons(p, tb_tuple2(p, CATOM("port"), m->name != NIL ? tb_tuple2(p, m->name, AM(nonode_at_nohost)) : m->pid), l);
             else l = tb_cons(p, tb_tuple2(p, AM(process), m->name != NIL ? tb_tuple2(p, m->name, AM(nonode_at_nohost)) : m->pid), l);
         }
         return l;

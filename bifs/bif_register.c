@@ -1,10 +1,19 @@
 /* bif_register.c — register/2, unregister/1, whereis/1, registered/0. */
 #include "bif.h"
 #include "../emu/ptab.h"
+#include "../emu/port.h"
+
+/* Processes and ports share one name space. */
+static bool name_taken(Term name) { return tb_reg_whereis(name) || tb_port_whereis(name); }
 
 BIF_DECL(bif_register_2) {
     Term name = args[0];
-    if (!is_atom(name) || name == AM_undefined) BADARG(p);
+    if (!is_atom(name) || name == AM_undefined || name_taken(name)) BADARG(p);
+    if (is_internal_port(args[1])) {
+        TbPort *pt = tb_port_lookup(args[1]);
+        if (!pt || !tb_port_register(name, pt)) BADARG(p);
+        return AM_true;
+    }
     TbProcess *q = tb_pid_lookup(args[1]);
     if (!q || q->status >= TB_PS_EXITING) BADARG(p);
     if (!tb_reg_register(name, q)) BADARG(p);
@@ -12,14 +21,16 @@ BIF_DECL(bif_register_2) {
 }
 
 BIF_DECL(bif_unregister_1) {
-    if (!is_atom(args[0]) || !tb_reg_unregister(args[0])) BADARG(p);
+    if (!is_atom(args[0]) || !(tb_reg_unregister(args[0]) || tb_port_unregister(args[0]))) BADARG(p);
     return AM_true;
 }
 
 BIF_DECL(bif_whereis_1) {
     if (!is_atom(args[0])) BADARG(p);
     TbProcess *q = tb_reg_whereis(args[0]);
-    return q ? q->id : AM_undefined;
+    if (q) return q->id;
+    TbPort *pt = tb_port_whereis(args[0]);
+    return pt ? pt->id : AM_undefined;
 }
 
 BIF_DECL(bif_registered_0) {
@@ -33,5 +44,8 @@ BIF_DECL(bif_registered_0) {
         res = make_list(hp);
         hp += 2;
     }
+    UWord i = 0;
+    for (TbPort *pt; (pt = tb_port_next(&i));)
+        if (pt->reg_name != NIL) res = tb_cons(p, pt->reg_name, res);
     return res;
 }

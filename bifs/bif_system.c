@@ -17,6 +17,8 @@
 #include "../emu/big.h"
 #include "../emu/scheduler.h"
 #include "../emu/heap_sizes.h"
+#include "../emu/ptab.h"
+#include "../emu/port.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -294,7 +296,7 @@ BIF_DECL(bif_loaded_0) {
 
 enum {
     SI_OTP_RELEASE, SI_VERSION, SI_MACHINE, SI_SYSTEM_VERSION, SI_SYSTEM_ARCHITECTURE, SI_WORDSIZE,
-    SI_ENDIAN, SI_PROCESS_LIMIT, SI_ATOM_LIMIT, SI_ATOM_COUNT, SI_PORT_LIMIT, SI_ETS_LIMIT,
+    SI_ENDIAN, SI_PROCESS_LIMIT, SI_PROCESS_COUNT, SI_PORT_COUNT, SI_ATOM_LIMIT, SI_ATOM_COUNT, SI_PORT_LIMIT, SI_ETS_LIMIT,
     SI_SCHEDULERS, SI_SCHEDULERS_ONLINE, SI_DIRTY_CPU, SI_DIRTY_CPU_ONLINE, SI_DIRTY_IO,
     SI_SCHEDULERS_STATE, SI_SCHEDULER_ID, SI_MULTI_SCHEDULING, SI_MS_BLOCKERS, SI_NORMAL_MS_BLOCKERS,
     SI_SCHEDULER_BIND_TYPE, SI_SCHEDULER_BINDINGS, SI_THREAD_POOL_SIZE, SI_SMP_SUPPORT, SI_THREADS,
@@ -316,6 +318,7 @@ static const char *const si_names[SI__COUNT] = {
     [SI_OTP_RELEASE] = "otp_release", [SI_VERSION] = "version", [SI_MACHINE] = "machine",
     [SI_SYSTEM_VERSION] = "system_version", [SI_SYSTEM_ARCHITECTURE] = "system_architecture",
     [SI_WORDSIZE] = "wordsize", [SI_ENDIAN] = "endian", [SI_PROCESS_LIMIT] = "process_limit",
+    [SI_PROCESS_COUNT] = "process_count", [SI_PORT_COUNT] = "port_count",
     [SI_ATOM_LIMIT] = "atom_limit", [SI_ATOM_COUNT] = "atom_count", [SI_PORT_LIMIT] = "port_limit",
     [SI_ETS_LIMIT] = "ets_limit", [SI_SCHEDULERS] = "schedulers",
     [SI_SCHEDULERS_ONLINE] = "schedulers_online", [SI_DIRTY_CPU] = "dirty_cpu_schedulers",
@@ -454,10 +457,12 @@ static Term system_info_item(TbProcess *p, int item) {
 #else
         return CATOM("big");
 #endif
-    case SI_PROCESS_LIMIT: return make_small(262144);
+    case SI_PROCESS_LIMIT: return make_count(tb_ptab_max());
+    case SI_PROCESS_COUNT: return make_count(tb_ptab_count());
+    case SI_PORT_COUNT: return make_count(tb_port_count());
     case SI_ATOM_LIMIT: return make_small(TB_MAX_ATOMS);
     case SI_ATOM_COUNT: return make_small(tb_atom_count);
-    case SI_PORT_LIMIT: return make_small(65536);
+    case SI_PORT_LIMIT: return make_small(TB_PORT_DEFAULT_MAX);
     case SI_ETS_LIMIT: return make_small(8192);
     case SI_SCHEDULERS: case SI_SCHEDULERS_ONLINE: case SI_DIRTY_CPU: case SI_DIRTY_CPU_ONLINE:
         return make_small(TB_SCHEDULERS);

@@ -67,6 +67,8 @@ typedef struct TbDriver {
 extern const TbDriver tb_spawn_driver;   /* "spawn": {spawn, Cmd}, {spawn_executable, File} */
 extern const TbDriver tb_fd_driver;      /* "fd": {fd, In, Out} */
 extern const TbDriver tb_vanilla_driver; /* "vanilla": open_port(File) with an atom or string: the file */
+/* tty_sl (stdlib-c/drv_tty_sl.c): the shell's terminal, {spawn, "tty_sl -c -e"}; always in the registry */
+extern const TbDriver tb_tty_sl_driver;
 
 /* ---- helpers for fd-based drivers (stdlib-c/drv_spawn.c) ----
  * Input with ERTS's framing: one read of up to 64 KiB per readiness, then
@@ -98,4 +100,7 @@ void tb_drvio_free(TbDrvIo *io);
 /* Add a driver by name for {spawn, Name ...} and {spawn_driver, Name}. */
 void tb_driver_register(const TbDriver *drv);
 const TbDriver *tb_driver_find(const char *name, size_t len);
+/* {Port, Atom} to the port's connected process (as erl_drv_output_term);
+ * tty_sl's {Port, ok} after a synchronous write. */
+void tb_drv_output_atom(struct TbPort *pt, Term atom);
 #endif

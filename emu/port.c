@@ -347,6 +347,10 @@ void tb_drv_output(TbPort *pt, const uint8_t *buf, size_t len) {
     else send_data(pt, NIL, buf, len);
 }
 
+void tb_drv_output_atom(TbPort *pt, Term atom) {     /* tty_sl's {Port, ok} */
+    if (pt->state == TB_PORT_ALIVE) send_tagged(pt, pt->connected, atom);
+}
+
 void tb_drv_report_exit(TbPort *pt, int status) {
     if (pt->state != TB_PORT_ALIVE) return;
     TbHeapFrag *f = frag_new(6);
@@ -970,9 +974,10 @@ static bool busy_limits_ok(Term v) {
            small_val(tuple_val(v)[1]) >= 0 && small_val(tuple_val(v)[2]) >= 0;
 }
 
-/* Driver registry for {spawn, Name} / {spawn_driver, Name}. */
-static const TbDriver *drivers[16];
-static int ndrivers;
+/* Driver registry for {spawn, Name} / {spawn_driver, Name}: consulted
+ * first for the command's first word, as ERTS; tty_sl is built in. */
+static const TbDriver *drivers[16] = {&tb_tty_sl_driver};
+static int ndrivers = 1;
 
 void tb_driver_register(const TbDriver *drv) {
     for (int i = 0; i < ndrivers; i++)

@@ -21,7 +21,7 @@ void tb_ptab_init(UWord max) {
     next_data = 0;
 }
 
-UWord tb_ptab_max(void) { return tab_size; }
+UWord tb_ptab_max(void) { return tab_size ? tab_size : TB_PTAB_DEFAULT_MAX; }
 UWord tb_ptab_count(void) { return tab_count; }
 
 bool tb_ptab_insert(TbProcess *p) {

@@ -16,6 +16,8 @@ static TbModule *fake_modules;
 TbModule *tb_module_first(void) { return fake_modules; }
 /* bifs/bif_memory.c (needs the process table): no memory items here */
 Term tb_system_info_memory(TbProcess *p, Term item) { (void)p; (void)item; return TB_NONE; }
+/* emu/port.c (needs the poll set): no ports here */
+UWord tb_port_count(void) { return 0; }
 
 /* ---------------- helpers ---------------- */
 
