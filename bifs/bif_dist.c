@@ -12,7 +12,7 @@
  * answers every request with {spawn_reply, Ref, error, noconnection}. */
 #include "bif.h"
 #include "../emu/msg.h"
-#include "../emu/signal.h"
+#include "../emu/signals.h"
 #include "../emu/map.h"
 #include "../emu/hash.h"
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * own structures hold, filed under the allocator ERTS would use. */
 #include "bif.h"
 #include "../emu/ptab.h"
-#include "../emu/signal.h"
+#include "../emu/signals.h"
 #include "../emu/timer.h"
 #include "../emu/binary.h"
 #include "../emu/msg.h"

@@ -28,7 +28,7 @@
 #include "bif.h"
 #include "../emu/ptab.h"
 #include "../emu/msg.h"
-#include "../emu/signal.h"
+#include "../emu/signals.h"
 #include "../emu/scheduler.h"
 #include "../emu/binary.h"
 #include "../emu/exception.h"

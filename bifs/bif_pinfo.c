@@ -2,7 +2,7 @@
  * struct.  Terms of another process (messages, dictionary) are copied. */
 #include "bif.h"
 #include "../emu/ptab.h"
-#include "../emu/signal.h"
+#include "../emu/signals.h"
 #include "../emu/exception.h"
 #include "../emu/gc.h"
 #include "../emu/binary.h"

@@ -1,9 +1,9 @@
 /* bif_proc.c — processes: spawn, exit signals, links, monitors, yield,
  * hibernate, send, liveness, garbage_collect and group leaders.  The
- * runtime side is in emu/spawn.c, emu/signal.c, emu/msg.c, emu/sched.c. */
+ * runtime side is in emu/spawn.c, emu/signals.c, emu/msg.c, emu/sched.c. */
 #include "bif.h"
 #include "../emu/spawn.h"
-#include "../emu/signal.h"
+#include "../emu/signals.h"
 #include "../emu/port.h"   /* ports: links, monitors, exit/2 with port ids */
 #include "../emu/msg.h"
 #include "../emu/ptab.h"

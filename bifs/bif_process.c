@@ -2,7 +2,7 @@
  * The dictionary is a list of {Key, Value} for now (ERTS hashes; see note in
  * docs/architecture.md). */
 #include "bif.h"
-#include "../emu/signal.h"
+#include "../emu/signals.h"
 #include "../emu/compare.h"
 
 BIF_DECL(bif_self_0) { (void)args; return p->id; }

@@ -6,7 +6,7 @@
 #include "../emu/scheduler.h"
 #include "../emu/msg.h"
 #include "../emu/ptab.h"
-#include "../emu/signal.h"
+#include "../emu/signals.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,6 +3,7 @@
  * argument list erlexec would give, then the system processes; the stock
  * init.erl does the rest.  Emulator flags (+P ...) are taken here. */
 #include "boot.h"
+#include "break.h"
 #include "scheduler.h"
 #include "spawn.h"
 #include "ptab.h"
@@ -107,5 +108,6 @@ int tb_boot(const char *root, int argc, char **argv) {
     system_process("erts_dirty_process_signal_handler", "start", TB_PRIO_NORMAL);
     system_process("erts_dirty_process_signal_handler", "start", TB_PRIO_HIGH);
     system_process("erts_dirty_process_signal_handler", "start", TB_PRIO_MAX);
+    tb_break_init();                           /* Ctrl-C: ERTS's BREAK menu (break.c) */
     return tb_sched_loop(&tb_sched0);          /* until halt/1 */
 }

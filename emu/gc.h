@@ -21,6 +21,6 @@ Term tb_copy_object(Term t, Term **hp, struct TbProcBin **off_heap);
 /* A copy of t in the literal area (immediates as they are); refc binaries it
  * references are linked on *off_heap. */
 Term tb_copy_to_literal(Term t, struct TbProcBin **off_heap);
-/* The heap outgrew max_heap_size: report and/or kill (emu/signal.c). */
+/* The heap outgrew max_heap_size: report and/or kill (emu/signals.c). */
 void tb_max_heap_reached(TbProcess *p, size_t total_words);
 #endif

@@ -19,7 +19,7 @@
 #include "gc.h"
 #include "scheduler.h"
 #include "ptab.h"
-#include "signal.h"
+#include "signals.h"
 #include "../bifs/bif.h"
 #include "arith.h"
 #include "compare.h"

@@ -8,7 +8,7 @@
 #include "ptab.h"
 #include "scheduler.h"
 #include "alias.h"
-#include "signal.h"
+#include "signals.h"
 #include "port.h"   /* ports: Port ! Msg */
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,7 @@
 #include "timer.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,13 +144,10 @@ static int fire_timers(void) {
     return n;
 }
 
-/* emu/signal.h shadows the system <signal.h> on tbeam's include path (-Iemu),
- * so the one call needed is declared here: Linux numbers, as ERTS ignores
- * SIGPIPE from the start (write errors are handled as EPIPE). */
-extern void (*signal(int, void (*)(int)))(int);
+/* ERTS ignores SIGPIPE from the start: write errors come back as EPIPE. */
 void tb_ignore_sigpipe(void) {
     static bool done;
-    if (!done) { signal(13 /* SIGPIPE */, (void (*)(int))1 /* SIG_IGN */); done = true; }
+    if (!done) { signal(SIGPIPE, SIG_IGN); done = true; }
 }
 
 bool tb_poll_active(void) { return n_active > 0 || ntimers > 0; }

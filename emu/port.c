@@ -5,7 +5,7 @@
  * callback returns. */
 #include "port.h"
 #include "poll.h"
-#include "signal.h"
+#include "signals.h"
 #include "msg.h"
 #include "ptab.h"
 #include "atom.h"

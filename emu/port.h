@@ -2,7 +2,7 @@
  * processes (command, close, connect, control, call, info, exit, link,
  * monitor) and the driver-facing calls that deliver data and close ports.
  *
- * Semantics are ERTS 25's.  As with processes (signal.h), one scheduler
+ * Semantics are ERTS 25's.  As with processes (signals.h), one scheduler
  * acts on a signal when it is sent, which keeps ERTS's ordering guarantee
  * between a process and a port.  A port has one connected process (its
  * owner, who gets its data), links and monitors; when it closes it sends
@@ -131,7 +131,7 @@ Term tb_drv_errno_atom(int err);                                     /* ENOENT -
 void tb_drv_enter(void);
 void tb_drv_leave(void);
 
-/* ---- from processes ending (emu/signal.c) ---- */
+/* ---- from processes ending (emu/signals.c) ---- */
 /* A process with a monitor involving `port` ended: origin true, it
  * monitored the port; false, the port's driver monitored it. */
 void tb_port_mon_gone(Term port, const uint32_t ref[3], bool origin, Term pid);

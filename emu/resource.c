@@ -1,7 +1,7 @@
 /* resource.c — see resource.h. */
 #include "resource.h"
 #include "binary.h"
-#include "signal.h"
+#include "signals.h"
 #include <stdlib.h>
 #include <string.h>
 

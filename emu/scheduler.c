@@ -3,7 +3,7 @@
  * slice into the process's next state. */
 #include "scheduler.h"
 #include "interp.h"
-#include "signal.h"
+#include "signals.h"
 #include "msg.h"
 #include "ptab.h"
 #include "exception.h"

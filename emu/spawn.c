@@ -4,7 +4,7 @@
 #include "spawn.h"
 #include "scheduler.h"
 #include "ptab.h"
-#include "signal.h"
+#include "signals.h"
 #include "module.h"
 #include "interp.h"
 #include "gc.h"

@@ -7,7 +7,7 @@
 #include "../emu/map.h"
 #include "../emu/msg.h"
 #include "../emu/ptab.h"
-#include "../emu/signal.h"
+#include "../emu/signals.h"
 #include "../emu/compare.h"
 #include "../emu/big.h"
 #include "../bifs/bif.h"

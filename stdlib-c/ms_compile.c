@@ -8,7 +8,7 @@
 #include "../emu/print.h"
 #include "../emu/compare.h"
 #include "../emu/hash.h"
-#include "../emu/signal.h"
+#include "../emu/signals.h"
 #include "../emu/map.h"
 #include <stdio.h>
 #include <stdlib.h>

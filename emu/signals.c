@@ -1,5 +1,5 @@
-/* signal.c — links, monitors, exit signals and termination (see signal.h). */
-#include "signal.h"
+/* signals.c — links, monitors, exit signals and termination (see signals.h). */
+#include "signals.h"
 #include "msg.h"
 #include "ptab.h"
 #include "scheduler.h"

@@ -1,4 +1,4 @@
-/* signal.h — links, monitors, exit signals and process termination.
+/* signals.h — links, monitors, exit signals and process termination.
  * With one scheduler a signal is acted on when it is sent, which keeps
  * ERTS's guarantee that signals between a pair of processes (messages
  * included) arrive in the order they were sent. */
