@@ -41,7 +41,7 @@ Term tb_make_mfa_args(TbProcess *p, Term m, Term f, unsigned n, const Term *args
 Term tb_bif_top(TbProcess *p, Term m, Term f, unsigned n, const Term *args) {
     if (p->freason & TB_NO_BIF_FRAME) {
         p->freason &= ~(UWord)TB_NO_BIF_FRAME;
-        return NIL;
+        return p->ftop;            /* NIL, or error/2,3's '$tb_args' note */
     }
     return tb_make_mfa_args(p, m, f, n, args);
 }
@@ -225,7 +225,11 @@ Term tb_build_stacktrace(TbProcess *p, Term raw) {
     Term frames[TB_TRACE_DEPTH + 2];
     unsigned k = 0;
     UWord first_pc = 4;
-    if (is_tuple(t[3])) {
+    /* error(R, Args[, Opts]): the caller's frame shows Args (and error_info) */
+    Term args_note = TB_NONE;
+    if (is_tuple(t[3]) && tuple_arity(t[3]) == 3 && tuple_val(t[3])[1] == tb_atom_cstr("$tb_args")) {
+        args_note = t[3];
+    } else if (is_tuple(t[3])) {
         Term *top = tuple_val(t[3]);
         Term loc = NIL;
         if (n >= 4) {
@@ -246,6 +250,30 @@ Term tb_build_stacktrace(TbProcess *p, Term raw) {
     for (UWord i = first_pc; i <= n && k < TB_TRACE_DEPTH; i++) {
         Term f = tb_frame_of_pc(p, (UWord)small_val(t[i]));
         if (f != TB_NONE) frames[k++] = f;
+    }
+    if (args_note != TB_NONE && k > 0) {
+        Term *f = tuple_val(frames[0]), *note = tuple_val(args_note);
+        Term loc = f[4];
+        if (note[3] != NIL) {      /* the error_info option goes after file and line */
+            Term *c = tb_halloc(p, 2);
+            c[0] = note[3]; c[1] = NIL;
+            Term tail = make_list(c);
+            if (loc == NIL) loc = tail;
+            else {
+                UWord len = 0;
+                for (Term l = loc; is_list(l); l = CDR(list_val(l))) len++;
+                Term *cells = tb_halloc(p, 2 * len);
+                UWord j = 0;
+                for (Term l = loc; is_list(l); l = CDR(list_val(l)), j++) {
+                    cells[2 * j] = CAR(list_val(l));
+                    cells[2 * j + 1] = j + 1 < len ? make_list(&cells[2 * j + 2]) : tail;
+                }
+                loc = make_list(cells);
+            }
+        }
+        Term *hp = tb_halloc(p, 5);
+        hp[0] = make_arityval(4); hp[1] = f[1]; hp[2] = f[2]; hp[3] = note[2]; hp[4] = loc;
+        frames[0] = make_boxed(hp);
     }
     Term *hp = tb_halloc(p, 2 * k);
     Term list = NIL;

@@ -41,6 +41,7 @@
 #include "config.h"
 #include "../emu/port.h"
 #include "../emu/poll.h"
+#include "../emu/atom.h"
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
