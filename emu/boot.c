@@ -83,7 +83,7 @@ int tb_boot(const char *root, int argc, char **argv) {
     /* what erlexec passes after the emulator flags */
     const char *home = getenv("HOME");
     int n = 0;
-    const char **v = calloc((size_t)argc + 12, sizeof *v);
+    const char **v = calloc(2 * (size_t)argc + 12, sizeof *v);   /* -noinput adds -noshell */
     if (!v) abort();
     v[n++] = "-root"; v[n++] = root;
     v[n++] = "-bindir"; v[n++] = bindir;
@@ -92,6 +92,9 @@ int tb_boot(const char *root, int argc, char **argv) {
     v[n++] = "-home"; v[n++] = home ? home : "/";
     v[n++] = "--";
     for (int i = 0; i < argc; i++) {
+        /* what erlexec itself handles: -env sets the OS environment, -noinput implies -noshell */
+        if (strcmp(argv[i], "-env") == 0 && i + 2 < argc) { setenv(argv[i + 1], argv[i + 2], 1); i += 2; continue; }
+        if (strcmp(argv[i], "-noinput") == 0) v[n++] = "-noshell";
         if (argv[i][0] == '+' && argv[i][1]) {          /* emulator flags */
             if (strcmp(argv[i], "+P") == 0 && i + 1 < argc) tb_ptab_init(strtoul(argv[++i], NULL, 10));
             else if (i + 1 < argc && argv[i][2] == 0 && argv[i + 1][0] != '-' && argv[i + 1][0] != '+') i++;

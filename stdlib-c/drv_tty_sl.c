@@ -391,7 +391,6 @@ static void del_chars(int n) {
 /* ---------------- terminal modes ---------------- */
 static void set_modes(const char *args) {
     int canon = 0, echo = 0, sig = 0;
-    (void)args;
     for (const char *s = strchr(args, ' '); s; s = strchr(s, ' ')) {
         s++;
         int flag = *s == '+' ? 1 : *s == '-' ? -1 : 0;
@@ -562,6 +561,7 @@ static void *tty_start(TbPort *port, const TbPortOpts *o, int *err) {
 fail:
     if (T.raw_set) { tcsetattr(fd, TCSANOW, &T.saved); T.raw_set = false; }
     if (own) close(fd);
+    else fcntl(fd, F_SETFL, T.fd_flags);
     T.fd = -1;
     return NULL;
 }

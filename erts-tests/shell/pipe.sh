@@ -1,0 +1,41 @@
+#!/bin/sh
+# pipe.sh — the shell without a terminal: `printf ... | tbeam` against
+# `printf ... | erl`.  tty_sl cannot start (stdin is not a terminal), so
+# user_drv falls back to the old shell (user.erl) as on ERTS; stdout,
+# stderr and the exit status must be erl's.
+# Usage: pipe.sh [TBEAM] (default ./tbeam); OUT: where outputs go
+# (default erts-tests/out/shell).  Exit 0: pass; 1: fail (with a message);
+# 77: skipped, with the reason.
+set -u
+tbeam=${1:-./tbeam}
+out=${OUT:-erts-tests/out/shell}
+mkdir -p "$out"
+
+# The old shell looks for ^C/^G in its input with re:run/2.
+if ! timeout 60 "$tbeam" -noshell -eval 'erlang:display(catch re:run(<<"a">>, <<"a">>)), halt().' \
+     </dev/null 2>/dev/null | grep -q '^{match'; then
+  echo "SKIP: shell/pipe: re:run/2,3 is missing in tbeam (the old shell's user.erl needs it)"
+  exit 77
+fi
+
+fail=0
+n=0
+check() {   # check NAME INPUT (printf format)
+  n=$((n + 1))
+  printf "$2" | erl >"$out/$1.erl.out" 2>"$out/$1.erl.err"; echo $? >"$out/$1.erl.rc"
+  printf "$2" | timeout 60 "$tbeam" >"$out/$1.tbeam.out" 2>"$out/$1.tbeam.err"; echo $? >"$out/$1.tbeam.rc"
+  for f in out err rc; do
+    if ! cmp -s "$out/$1.erl.$f" "$out/$1.tbeam.$f"; then
+      echo "FAIL: shell/pipe $1: std$f differs from erl's"
+      diff "$out/$1.erl.$f" "$out/$1.tbeam.$f" | head -10
+      fail=1
+      return
+    fi
+  done
+}
+
+check basic   '1+1.\nX = 5.\nX * 2.\nlists:seq(1,3).\nq().\n'
+check eof     ''
+check eval    'io:format("~s~n", ["hi"]).\n{a,\nb}.\n1/0.\nfoo(.\n"abc" ++ [$d].\n'
+check halt    'halt(3).\n'
+[ $fail -eq 0 ]
