@@ -296,7 +296,7 @@ BIF_DECL(bif_loaded_0) {
 
 enum {
     SI_OTP_RELEASE, SI_VERSION, SI_MACHINE, SI_SYSTEM_VERSION, SI_SYSTEM_ARCHITECTURE, SI_WORDSIZE,
-    SI_ENDIAN, SI_PROCESS_LIMIT, SI_PROCESS_COUNT, SI_PORT_COUNT, SI_ATOM_LIMIT, SI_ATOM_COUNT, SI_PORT_LIMIT, SI_ETS_LIMIT,
+    SI_ENDIAN, SI_PROCESS_LIMIT, SI_PROCESS_COUNT, SI_PORT_COUNT, SI_BREAK_IGNORED, SI_ATOM_LIMIT, SI_ATOM_COUNT, SI_PORT_LIMIT, SI_ETS_LIMIT,
     SI_SCHEDULERS, SI_SCHEDULERS_ONLINE, SI_DIRTY_CPU, SI_DIRTY_CPU_ONLINE, SI_DIRTY_IO,
     SI_SCHEDULERS_STATE, SI_SCHEDULER_ID, SI_MULTI_SCHEDULING, SI_MS_BLOCKERS, SI_NORMAL_MS_BLOCKERS,
     SI_SCHEDULER_BIND_TYPE, SI_SCHEDULER_BINDINGS, SI_THREAD_POOL_SIZE, SI_SMP_SUPPORT, SI_THREADS,
@@ -318,7 +318,7 @@ static const char *const si_names[SI__COUNT] = {
     [SI_OTP_RELEASE] = "otp_release", [SI_VERSION] = "version", [SI_MACHINE] = "machine",
     [SI_SYSTEM_VERSION] = "system_version", [SI_SYSTEM_ARCHITECTURE] = "system_architecture",
     [SI_WORDSIZE] = "wordsize", [SI_ENDIAN] = "endian", [SI_PROCESS_LIMIT] = "process_limit",
-    [SI_PROCESS_COUNT] = "process_count", [SI_PORT_COUNT] = "port_count",
+    [SI_PROCESS_COUNT] = "process_count", [SI_PORT_COUNT] = "port_count", [SI_BREAK_IGNORED] = "break_ignored",
     [SI_ATOM_LIMIT] = "atom_limit", [SI_ATOM_COUNT] = "atom_count", [SI_PORT_LIMIT] = "port_limit",
     [SI_ETS_LIMIT] = "ets_limit", [SI_SCHEDULERS] = "schedulers",
     [SI_SCHEDULERS_ONLINE] = "schedulers_online", [SI_DIRTY_CPU] = "dirty_cpu_schedulers",
@@ -460,6 +460,7 @@ static Term system_info_item(TbProcess *p, int item) {
     case SI_PROCESS_LIMIT: return make_count(tb_ptab_max());
     case SI_PROCESS_COUNT: return make_count(tb_ptab_count());
     case SI_PORT_COUNT: return make_count(tb_port_count());
+    case SI_BREAK_IGNORED: return AM_false;          /* no +Bi: ^C gives the BREAK menu */
     case SI_ATOM_LIMIT: return make_small(TB_MAX_ATOMS);
     case SI_ATOM_COUNT: return make_small(tb_atom_count);
     case SI_PORT_LIMIT: return make_small(TB_PORT_DEFAULT_MAX);

@@ -97,6 +97,32 @@ OPCASE(i_error_handler_stub) {
     DISPATCH();
 }
 
+/* A tail call (apply, fun) that lands on a BIF's export stub runs the BIF
+ * right here, as ERTS does: no return address was pushed, so an error must
+ * show this instruction's function.  `dealloc` drops the frame afterwards. */
+#define TAIL_CALL(t, dealloc) do {                                          \
+        if (*(t) == tb_op_addr[OP_i_bif_stub]) {                            \
+            TbExport *be_ = (TbExport *)(t)[1];                             \
+            SWAPOUT;                                                        \
+            p->i = I;                                                       \
+            Term br_ = be_->bif(p, x);                                      \
+            SWAPIN;                                                         \
+            if (br_ == TB_NONE) {                                           \
+                if (p->freason & TB_TRAP) { dealloc; trap_next = (const UWord *)*E++; goto bif_trap; } \
+                SWAPOUT;                                                    \
+                p->ftop = tb_bif_top(p, be_->module, be_->function, be_->arity, x); \
+                SWAPIN;                                                     \
+                RAISE(I);                                                   \
+            }                                                               \
+            x[0] = br_;                                                     \
+            dealloc;                                                        \
+            I = (const UWord *)*E++;                                        \
+            DISPATCH();                                                     \
+        }                                                                   \
+        dealloc;                                                            \
+        JUMP_CALL(t);                                                       \
+    } while (0)
+
 /* apply/3 and apply/2 specialised by the loader; export stubs use the _only forms. */
 #define APPLY_LIST(after)                                               \
     do {                                                                \
@@ -107,8 +133,8 @@ OPCASE(i_error_handler_stub) {
         after;                                                          \
     } while (0)
 OPCASE(i_apply_list) APPLY_LIST(CALL(t_, I + W_i_apply_list));
-OPCASE(i_apply_list_last) APPLY_LIST(E += A(0); JUMP_CALL(t_));
-OPCASE(i_apply_list_only) APPLY_LIST(JUMP_CALL(t_));
+OPCASE(i_apply_list_last) APPLY_LIST(TAIL_CALL(t_, E += A(0)));
+OPCASE(i_apply_list_only) APPLY_LIST(TAIL_CALL(t_, (void)0));
 #define APPLY_FUN(after)                                                \
     do {                                                                \
         SWAPOUT;                                                        \
@@ -118,8 +144,8 @@ OPCASE(i_apply_list_only) APPLY_LIST(JUMP_CALL(t_));
         after;                                                          \
     } while (0)
 OPCASE(i_apply_fun) APPLY_FUN(CALL(t_, I + W_i_apply_fun));
-OPCASE(i_apply_fun_last) APPLY_FUN(E += A(0); JUMP_CALL(t_));
-OPCASE(i_apply_fun_only) APPLY_FUN(JUMP_CALL(t_));
+OPCASE(i_apply_fun_last) APPLY_FUN(TAIL_CALL(t_, E += A(0)));
+OPCASE(i_apply_fun_only) APPLY_FUN(TAIL_CALL(t_, (void)0));
 
 OPCASE(i_apply) {
     unsigned n = (unsigned)A(0);
@@ -135,8 +161,7 @@ OPCASE(i_apply_last) {
     const UWord *t = tb_apply_mfa(p, x[n], x[n + 1], n, x);
     SWAPIN;
     if (!t) RAISE(I);
-    E += A(1);
-    JUMP_CALL(t);
+    TAIL_CALL(t, E += A(1));
 }
 /* Local fun of the right arity: set up inline; anything else goes to call.c. */
 #define FUN_FAST(f, n, call) do {                                           \
@@ -168,6 +193,17 @@ OPCASE(i_call_fun2) {
     if (!t) RAISE(I);
     CALL(t, I + W_i_call_fun2);
 }
+OPCASE(i_call_fun2_last) {
+    unsigned n = (unsigned)A(0);
+    Term f = S(1);
+    FUN_FAST(f, n, E += A(2); JUMP_CALL(fe_->code));
+    SWAPOUT;
+    const UWord *t = tb_fun_setup(p, f, n, x);
+    SWAPIN;
+    if (!t) RAISE(I);
+    E += A(2);
+    JUMP_CALL(t);
+}
 OPCASE(i_call_fun_last) {
     unsigned n = (unsigned)A(0);  /* from call_fun + deallocate + return */
     FUN_FAST(x[n], n, E += A(1); JUMP_CALL(fe_->code));
@@ -175,7 +211,7 @@ OPCASE(i_call_fun_last) {
     const UWord *t = tb_fun_setup(p, x[n], n, x);
     SWAPIN;
     if (!t) RAISE(I);
-    E += A(1);
+    E += A(1);                 /* ERTS jumps into an export fun's BIF: no frame of ours */
     JUMP_CALL(t);
 }
 OPCASE(i_halt) {

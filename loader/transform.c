@@ -250,11 +250,17 @@ static int rule_is_function2(Loader *ld, int genop, const TbGenArg *args, unsign
     return tb_emit_generic(ld, genop, v, n);
 }
 
-/* call_fun N | deallocate D | return  =>  i_call_fun_last N D */
+/* call_fun N | deallocate D | return  =>  i_call_fun_last N D
+ * (and call_fun2 likewise: ERTS makes both tail calls) */
 static int rule_call_fun(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
     const TbBeamFile *b = ld->b;
     uint32_t i = ld->op_index;
     if (i + 2 < b->op_count && b->ops[i + 1].op == GENOP_deallocate && b->ops[i + 2].op == GENOP_return) {
+        if (genop == GENOP_call_fun2) {
+            TbGenArg v[4] = {args[0], args[1], args[2], b->args[b->ops[i + 1].args]};
+            if (tb_emit_op(ld, OP_i_call_fun2_last, v, 4)) return -1;
+            return 2;
+        }
         TbGenArg v[2] = {args[0], b->args[b->ops[i + 1].args]};
         if (tb_emit_op(ld, OP_i_call_fun_last, v, 2)) return -1;
         return 2;
@@ -357,7 +363,7 @@ static const struct { int genop; RuleFn fn; } rules[] = {
     {GENOP_is_eq_exact, rule_compare}, {GENOP_is_ne_exact, rule_compare},
     {GENOP_is_eq, rule_compare}, {GENOP_is_ne, rule_compare},
     {GENOP_is_function2, rule_is_function2},
-    {GENOP_call_fun, rule_call_fun},
+    {GENOP_call_fun, rule_call_fun}, {GENOP_call_fun2, rule_call_fun},
     {GENOP_bs_match_string, rule_match_string},
     {GENOP_bs_create_bin, rule_create_bin},
 };
