@@ -94,12 +94,15 @@ BIF_DECL(bif_finish_loading_1) {
         if (cur && cur->old) bad = tb_cons(p, pr->m->name, bad);
     }
     if (bad != NIL) return tb_tuple2(p, tb_atom_cstr("not_purged"), bad);
+    Term on_load = NIL;
     for (l = args[0]; is_list(l); l = CDR(list_val(l))) {
         Prepared *pr = tb_get_resource(CAR(list_val(l)), &prepared_type);
         pr->used = true;
         tb_load_publish(pr->m);
+        if (pr->m->on_load) on_load = tb_cons(p, pr->m->name, on_load);
     }
-    return AM(ok);
+    /* loaded, exports held back: the caller runs call_on_load_function */
+    return on_load != NIL ? tb_tuple2(p, CATOM("on_load"), on_load) : AM(ok);
 }
 
 BIF_DECL(bif_call_on_load_function_1) {
