@@ -38,4 +38,5 @@ check basic   '1+1.\nX = 5.\nX * 2.\nlists:seq(1,3).\nq().\n'
 check eof     ''
 check eval    'io:format("~s~n", ["hi"]).\n{a,\nb}.\n1/0.\nfoo(.\n"abc" ++ [$d].\n'
 check halt    'halt(3).\n'
+check history 'X = 1.\nb().\nf(X).\nb().\nY = lists:sum([1,2,3]).\nh().\nv(5).\nq().\n'
 [ $fail -eq 0 ]
