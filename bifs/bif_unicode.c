@@ -145,7 +145,7 @@ static ConvRes walk(TbProcess *p, Term data, Enc in, Cps *out, Term *rest) {
         /* t done: pop to the enclosing tail */
         if (sp == 0) break;
         t = stack[--sp];
-        if (!is_list(t) && t != NIL) { r = CONV_BADARG; break; }
+        if (!is_list(t) && t != NIL && !is_binary(t)) { r = CONV_BADARG; break; }   /* chardata may end in a binary */
     }
     if (r == CONV_ERROR || r == CONV_INCOMPLETE) {
         /* rebuild the nesting around the failing element */
@@ -202,7 +202,7 @@ BIF_DECL(bif_unicode_characters_to_binary_2) { return convert(p, args[0], args[1
 BIF_DECL(bif_unicode_characters_to_list_2) { return convert(p, args[0], args[1], false); }
 
 BIF_DECL(bif_unicode_bin_is_7bit_1) {
-    if (!is_binary(args[0])) BADARG(p);
+    if (!is_binary(args[0])) return AM_false;     /* ERTS: anything but a binary is not 7-bit */
     size_t n;
     uint8_t *tmp = NULL;
     const uint8_t *b = tb_binary_aligned_bytes(args[0], &n, &tmp);
