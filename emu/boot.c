@@ -63,7 +63,43 @@ static TbProcess *system_process(const char *mod, const char *fun, int prio) {
     return c;
 }
 
+/* -args_file F: erlexec splices the file's words (# starts a comment) into
+ * the command line.  Returns a new argv (malloc'd) and count. */
+static char **expand_args_files(int argc, char **argv, int *out_n) {
+    size_t cap = (size_t)argc + 16, n = 0;
+    char **v = malloc(cap * sizeof *v);
+    if (!v) abort();
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-args_file") != 0 || i + 1 >= argc) { v[n++] = argv[i]; if (n == cap) { cap *= 2; v = realloc(v, cap * sizeof *v); if (!v) abort(); } continue; }
+        FILE *f = fopen(argv[++i], "r");
+        if (!f) { fprintf(stderr, "tbeam: cannot open args_file %s\n", argv[i]); continue; }
+        char word[4096];
+        size_t w = 0;
+        int c;
+        bool comment = false, quoted = false;
+        while ((c = fgetc(f)) != EOF || w) {
+            if (c == '\n') comment = false;
+            if (comment && c != EOF) continue;
+            if (c == '"') { quoted = !quoted; continue; }     /* quotes group words and vanish */
+            if (c == '#' && !quoted) { comment = true; c = ' '; }
+            if (c == EOF || (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))) {
+                if (w) {
+                    word[w] = 0;
+                    v[n++] = strdup(word);
+                    if (n == cap) { cap *= 2; v = realloc(v, cap * sizeof *v); if (!v) abort(); }
+                    w = 0;
+                }
+                if (c == EOF) break;
+            } else if (w + 1 < sizeof word) word[w++] = (char)c;
+        }
+        fclose(f);
+    }
+    *out_n = (int)n;
+    return v;
+}
+
 int tb_boot(const char *root, int argc, char **argv) {
+    argv = expand_args_files(argc, argv, &argc);
     char erts[256], ebin[4400], bindir[4400], err[700];   /* paths bounded by the root's PATH_MAX */
     if (!erts_dir(root, erts, sizeof erts)) {
         fprintf(stderr, "tbeam: no erts-* folder in the OTP root %s\n", root);
