@@ -4,19 +4,11 @@
 # user_drv falls back to the old shell (user.erl) as on ERTS; stdout,
 # stderr and the exit status must be erl's.
 # Usage: pipe.sh [TBEAM] (default ./tbeam); OUT: where outputs go
-# (default erts-tests/out/shell).  Exit 0: pass; 1: fail (with a message);
-# 77: skipped, with the reason.
+# (default erts-tests/out/shell).  Exit 0: pass; 1: fail (with a message).
 set -u
 tbeam=${1:-./tbeam}
 out=${OUT:-erts-tests/out/shell}
 mkdir -p "$out"
-
-# The old shell looks for ^C/^G in its input with re:run/2.
-if ! timeout 60 "$tbeam" -noshell -eval 'erlang:display(catch re:run(<<"a">>, <<"a">>)), halt().' \
-     </dev/null 2>/dev/null | grep -q '^{match'; then
-  echo "SKIP: shell/pipe: re:run/2,3 is missing in tbeam (the old shell's user.erl needs it)"
-  exit 77
-fi
 
 fail=0
 n=0
