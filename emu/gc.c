@@ -19,6 +19,7 @@
 #include "binary.h"
 #include "resource.h"
 #include "scheduler.h"
+#include "heap_sizes.h"
 #include <stdlib.h>
 #include <stdio.h>
 
@@ -115,13 +116,10 @@ static Term *scan_region(Gc *gc, Term *scan, Term **top) {
     return scan;
 }
 
-/* Block sizes double from the minimum (then +20% past a million words).
- * Rounding them to ERTS's series (heap_sizes.c) made the map benchmark 35%
- * slower, so GC keeps its own steps; min_heap_size uses ERTS's series. */
-static size_t next_heap_size(size_t need) {
-    size_t s = TB_MIN_HEAP;
-    while (s < need) s = s < 1000000 ? s * 2 : s + s / 5;
-    return s;
+/* ERTS's heap-size series: the smallest size >= need, `step` sizes further. */
+static size_t next_heap_size(size_t need, int step) {
+    int i = tb_heap_size_index(need) + step;
+    return tb_heap_sizes[i < TB_HEAP_SIZES ? i : TB_HEAP_SIZES - 1];
 }
 
 /* Copy the live data into a new young block of `size` words (which must
@@ -192,10 +190,13 @@ static void collect(TbProcess *p, size_t size, int live, bool minor) {
     p->high_water = gc.hp;     /* all of it has now survived a collection */
 }
 
-/* Minor collections while the old heap can take the promoted data and
- * fullsweep_after allows; else a major one.  The young block is first sized
- * for everything it could hold; when little was live, a second, cheap copy
- * moves it into a block sized from the live data. */
+/* Sizing follows ERTS's erl_gc.c, so heaps grow, shrink and get collected
+ * as often as there (it sets how much a process copies per word allocated):
+ * a minor collection keeps the young heap at the size it had (stack plus
+ * young data), shrinks it only when it is large and mostly empty — never
+ * below 1/8 of the old heap — and grows it when the survivors need it; a
+ * major one sizes from all live data and afterwards grows at 100% use,
+ * shrinks below 25%, and marks 75% for growing at the next one. */
 static void gc(TbProcess *p, size_t need, int live, bool force_major) {
     /* queued messages' data joins the heap fragments (copied in like ERTS's
      * on-heap message queue); their binaries join the off-heap list */
@@ -211,12 +212,13 @@ static void gc(TbProcess *p, size_t need, int live, bool force_major) {
     size_t frags = 0;
     for (TbHeapFrag *f = p->frags; f; f = f->next) frags += f->used;
     size_t stack = (size_t)(p->hend - p->stop);
+    size_t heap_size = (size_t)(p->hend - p->heap);
     size_t promote = (size_t)(p->high_water - p->heap);
-    size_t young = (size_t)(p->htop - p->high_water) + frags;
+    size_t young = (size_t)(p->htop - p->heap) + frags;   /* ERTS's size_before */
     bool minor = !force_major && p->gen_gcs < p->max_gen_gcs;
     if (minor && promote > (size_t)(p->old_hend - p->old_htop)) {
         if (!p->old_heap) {                 /* first promotion: make an old heap */
-            size_t osz = next_heap_size(2 * promote + 1);
+            size_t osz = next_heap_size(young, 1);
             p->old_heap = p->old_htop = malloc(osz * sizeof(Term));
             if (!p->old_heap) { fputs("tbeam: out of memory in GC\n", stderr); abort(); }
             p->old_hend = p->old_heap + osz;
@@ -224,15 +226,22 @@ static void gc(TbProcess *p, size_t need, int live, bool force_major) {
             minor = false;                  /* old heap full: collect it too */
         }
     }
-    size_t used = minor ? young : (size_t)(p->htop - p->heap) + frags + (size_t)(p->old_htop - p->old_heap);
-    size_t size = next_heap_size(used + stack + need + 1);
+    size_t size;
+    if (minor) {
+        size = next_heap_size(young + stack, 0);
+    } else {
+        young += (size_t)(p->old_htop - p->old_heap);
+        size = next_heap_size(young + stack, 0);
+        if (size == heap_size && p->heap_grow) size = next_heap_size(heap_size, 1);
+        p->heap_grow = false;
+    }
     if (size < p->min_heap_size) size = p->min_heap_size;
-    size_t before = (size_t)(p->htop - p->heap) + frags;
+    Term *old_top = p->old_htop;
     collect(p, size, live, minor);
-    if (p->sched) {            /* statistics(garbage_collection) */
-        size_t after = (size_t)(p->htop - p->heap);
+    if (p->sched) {            /* statistics(garbage_collection): words reclaimed */
+        size_t after = (size_t)(p->htop - p->heap) + (minor ? (size_t)(p->old_htop - old_top) : 0);
         p->sched->gcs++;
-        p->sched->gc_words += before > after ? before - after : 0;
+        p->sched->gc_words += young > after ? young - after : 0;
     }
     if (minor) p->gen_gcs++;
     else p->gen_gcs = 0;
@@ -240,17 +249,35 @@ static void gc(TbProcess *p, size_t need, int live, bool force_major) {
         size_t total = (size_t)(p->hend - p->heap) + (size_t)(p->old_hend - p->old_heap);
         if (total > p->max_heap_size) tb_max_heap_reached(p, total);
     }
-    size_t live_words = (size_t)(p->htop - p->heap);
     /* every queued message is a root each collection: a long queue gets a
      * young heap in proportion, so scanning it stays O(1) per word allocated */
-    size_t want = next_heap_size(2 * (live_words + need) + stack + p->msg_len + 1);
-    if (want < p->min_heap_size) want = p->min_heap_size;
-    if (size > 4 * want) {
-        /* compact the survivors; they are all below high water now, so a
-         * minor pass would promote them: keep them young instead */
-        p->high_water = p->heap;
-        collect(p, want, live, minor);
+    size_t need_after = (size_t)(p->htop - p->heap) + need + stack + p->msg_len;
+    size_t wanted = 0;
+    heap_size = size;
+    if (minor) {
+        size_t old_size = (size_t)(p->old_hend - p->old_heap);
+        if (heap_size > 3000 && 4 * need_after < heap_size &&
+            (heap_size > 8000 || heap_size > old_size)) {
+            wanted = 3 * need_after;
+            if (wanted * 9 < old_size && old_size / 8 > wanted) wanted = old_size / 8;
+            if (next_heap_size(wanted, 0) >= heap_size) wanted = 0;
+        } else if (need_after > heap_size) {
+            wanted = need_after;
+        }
+    } else if (need_after > heap_size) {
+        wanted = need_after;
+    } else if (3 * heap_size < 4 * need_after) {
+        p->heap_grow = true;                /* over 75% used: grow next time */
+    } else if (4 * need_after < heap_size && heap_size > p->min_heap_size) {
+        wanted = 2 * need_after;
     }
+    if (!wanted) return;
+    wanted = wanted < p->min_heap_size ? p->min_heap_size : next_heap_size(wanted, 0);
+    if (wanted == heap_size) return;
+    /* move the survivors into a block of the wanted size; they are all below
+     * high water now, so a minor pass would promote them: keep them young */
+    p->high_water = p->heap;
+    collect(p, wanted, live, minor);
 }
 
 void tb_gc(TbProcess *p, size_t need, int live) { gc(p, need, live, false); }
