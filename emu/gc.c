@@ -177,6 +177,7 @@ static void collect(TbProcess *p, size_t size, int live, bool minor) {
     free(p->heap);
     for (TbHeapFrag *f = p->frags, *n; f; f = n) { n = f->next; free(f); }
     p->frags = NULL;
+    p->mbuf_sz = 0;
     if (minor) {
         p->old_htop = gc.ohp;
     } else {                   /* everything now lives in the new block */

@@ -48,6 +48,7 @@ OPCASE(i_call_bif) {
         RAISE(I);
     }
     x[0] = r;
+    GC_AFTER_BIF();
     NEXTOP(i_call_bif);
 }
 OPCASE(i_bif_stub) {
@@ -65,6 +66,7 @@ OPCASE(i_bif_stub) {
         RAISE(NULL);
     }
     x[0] = r;
+    GC_AFTER_BIF();
     I = (const UWord *)*E++;
     DISPATCH();
 }
@@ -115,6 +117,7 @@ OPCASE(i_error_handler_stub) {
                 RAISE(I);                                                   \
             }                                                               \
             x[0] = br_;                                                     \
+            GC_AFTER_BIF();                                                 \
             dealloc;                                                        \
             I = (const UWord *)*E++;                                        \
             DISPATCH();                                                     \

@@ -5,6 +5,10 @@ OPCASE(move_xy) { YR(1) = XR(0); NEXTOP(move_xy); }
 OPCASE(move_yx) { XR(1) = YR(0); NEXTOP(move_yx); }
 OPCASE(move_cx) { XR(1) = (Term)A(0); NEXTOP(move_cx); }
 OPCASE(move) { D(1) = S(0); NEXTOP(move); }
+OPCASE(move2_xyxy) { YR(1) = XR(0); YR(3) = XR(2); NEXTOP(move2_xyxy); }
+OPCASE(move2_yxyx) { XR(1) = YR(0); XR(3) = YR(2); NEXTOP(move2_yxyx); }
+OPCASE(move2_xxxx) { XR(1) = XR(0); XR(3) = XR(2); NEXTOP(move2_xxxx); }
+OPCASE(move2) { D(1) = S(0); D(3) = S(2); NEXTOP(move2); }
 OPCASE(swap) {
     Term t = D(0);
     D(0) = D(1);
@@ -27,6 +31,12 @@ GET_LIST(get_list, S(0), D(1), D(2))
 OPCASE(get_hd) { D(1) = CAR(list_val(S(0))); NEXTOP(get_hd); }
 OPCASE(get_tl) { D(1) = CDR(list_val(S(0))); NEXTOP(get_tl); }
 OPCASE(get_tuple_element_x) { XR(2) = tuple_val(XR(0))[A(1) + 1]; NEXTOP(get_tuple_element_x); }
+OPCASE(get_two_tuple_elements) {
+    const Term *t = tuple_val(XR(0));
+    XR(2) = t[A(1) + 1];
+    XR(4) = t[A(3) + 1];
+    NEXTOP(get_two_tuple_elements);
+}
 OPCASE(get_tuple_element) { D(2) = tuple_val(S(0))[A(1) + 1]; NEXTOP(get_tuple_element); }
 OPCASE(set_tuple_element) {
     tuple_val(S(1))[A(2) + 1] = S(0);

@@ -49,6 +49,31 @@ int tb_op_from_addr(UWord w) {
     return -1;
 }
 
+#if defined(TB_OP_PROFILE) && !TB_THREADED
+/* Counts of executed instructions and of adjacent pairs, for choosing
+ * combined instructions: the switch build compiled with -DTB_OP_PROFILE
+ * (scripts/op-profile) writes them to $TBEAM_OP_PROFILE at exit. */
+static uint64_t op_count[OP__COUNT], op_pair[OP__COUNT][OP__COUNT];
+static int op_prev;
+static inline void op_profile_count(int op) {
+    op_count[op]++;
+    op_pair[op_prev][op]++;
+    op_prev = op;
+}
+static void op_profile_dump(void) {
+    const char *path = getenv("TBEAM_OP_PROFILE");
+    FILE *f = path ? fopen(path, "w") : NULL;
+    if (!f) return;
+    for (int a = 0; a < OP__COUNT; a++) {
+        if (op_count[a]) fprintf(f, "op %llu %s\n", (unsigned long long)op_count[a], tb_op_info[a].name);
+        for (int b = 0; b < OP__COUNT; b++)
+            if (op_pair[a][b])
+                fprintf(f, "pair %llu %s %s\n", (unsigned long long)op_pair[a][b], tb_op_info[a].name, tb_op_info[b].name);
+    }
+    fclose(f);
+}
+#endif
+
 /* ---- dispatch ---- */
 #if TB_THREADED
 #define DISPATCH() goto *(void *)*I
@@ -83,6 +108,16 @@ int tb_op_from_addr(UWord w) {
         }                                                           \
     } while (0)
 
+/* After a BIF returned its result in x0: when it put more in fragments than
+ * the heap has free, collect now (ERTS's erts_gc_after_bif_call), else a
+ * loop of BIF calls piles up fragments until the next heap test. */
+#define GC_AFTER_BIF() do {                                          \
+        if (p->mbuf_sz > (UWord)(E - HTOP)) {                          \
+            SWAPOUT; tb_gc(p, 0, 1); SWAPIN;                           \
+            if (p->status == TB_PS_EXITING) goto killed;               \
+        }                                                              \
+    } while (0)
+
 /* Free heap words guaranteed to a BIF called through call_ext. */
 #define TB_BIF_HEAP_RESERVE 64
 
@@ -110,6 +145,9 @@ int tb_interp_run(TbProcess *p) {
 #else
     if (!p) {
         for (int i = 0; i < OP__COUNT; i++) tb_op_addr[i] = (UWord)i;
+#ifdef TB_OP_PROFILE
+        atexit(op_profile_dump);
+#endif
         return 0;
     }
 #endif
@@ -130,6 +168,9 @@ int tb_interp_run(TbProcess *p) {
 
 #if !TB_THREADED
 dispatch:
+#ifdef TB_OP_PROFILE
+    op_profile_count((int)*I);
+#endif
     switch ((int)*I) {
 #endif
 

@@ -57,6 +57,7 @@ void tb_process_free(TbProcess *p) {
 
 Term *tb_halloc_slow(TbProcess *p, size_t n) {
     TbHeapFrag *f = p->frags;
+    p->mbuf_sz += n;
     if (f && f->size - f->used >= n) {
         Term *hp = f->mem + f->used;
         f->used += n;

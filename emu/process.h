@@ -89,6 +89,7 @@ typedef struct TbProcess {
     size_t max_heap_size;      /* words, 0: no limit */
     uint8_t max_heap_flags;    /* TB_MAX_HEAP_KILL | TB_MAX_HEAP_LOG */
     UWord gen_gcs, max_gen_gcs;/* minor GCs since last full sweep; fullsweep_after */
+    size_t mbuf_sz;            /* words BIFs put in fragments since the last GC */
     bool heap_grow;            /* a major GC left the heap over 75% full: grow at the next */
     struct TbProcBin *off_heap;/* ProcBins on this heap, swept after GC */
     UWord off_heap_bytes;      /* binary virtual heap: triggers GC */

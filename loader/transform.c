@@ -250,22 +250,47 @@ static int rule_is_function2(Loader *ld, int genop, const TbGenArg *args, unsign
     return tb_emit_generic(ld, genop, v, n);
 }
 
-/* call_fun N | deallocate D | return  =>  i_call_fun_last N D
- * (and call_fun2 likewise: ERTS makes both tail calls) */
-static int rule_call_fun(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+/* The call_fun/call_fun2 at generic index `at`, reading the fun from `fun`:
+ * followed by deallocate D | return it becomes a tail call (ERTS makes both
+ * tail calls).  Returns the generic instructions consumed after `at`. */
+static int emit_call_fun(Loader *ld, uint32_t at, TbGenArg arity, TbGenArg fun) {
     const TbBeamFile *b = ld->b;
-    uint32_t i = ld->op_index;
-    if (i + 2 < b->op_count && b->ops[i + 1].op == GENOP_deallocate && b->ops[i + 2].op == GENOP_return) {
-        if (genop == GENOP_call_fun2) {
-            TbGenArg v[4] = {args[0], args[1], args[2], b->args[b->ops[i + 1].args]};
-            if (tb_emit_op(ld, OP_i_call_fun2_last, v, 4)) return -1;
-            return 2;
-        }
-        TbGenArg v[2] = {args[0], b->args[b->ops[i + 1].args]};
-        if (tb_emit_op(ld, OP_i_call_fun_last, v, 2)) return -1;
-        return 2;
+    TbGenArg tag = {.kind = TB_ARG_U};
+    if (at + 2 < b->op_count && b->ops[at + 1].op == GENOP_deallocate && b->ops[at + 2].op == GENOP_return) {
+        TbGenArg v[4] = {tag, arity, fun, b->args[b->ops[at + 1].args]};
+        return tb_emit_op(ld, OP_i_call_fun2_last, v, 4) ? -1 : 2;
     }
-    return tb_emit_generic(ld, genop, args, n);
+    TbGenArg v[3] = {tag, arity, fun};
+    return tb_emit_op(ld, OP_i_call_fun2, v, 3) ? -1 : 0;
+}
+
+static int rule_call_fun(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    if (genop == GENOP_call_fun2) return emit_call_fun(ld, ld->op_index, args[1], args[2]);
+    if (n != 1 || args[0].kind != TB_ARG_U || args[0].val > 1000) return tb_load_fail(ld, "bad call_fun");
+    TbGenArg fun = {.kind = TB_ARG_X, .val = args[0].val};     /* call_fun N: the fun is in xN */
+    return emit_call_fun(ld, ld->op_index, args[0], fun);
+}
+
+/* move S xN | call_fun N (or call_fun2 T N xN): call the fun in S.  xN is
+ * no argument and is dead after the call, so the move can go. */
+static int rule_line(Loader *ld, int genop, const TbGenArg *args, unsigned n);
+static int rule_move_call_fun(Loader *ld, const TbGenArg *args) {
+    const TbBeamFile *b = ld->b;
+    uint32_t at = ld->op_index + 1;
+    /* a line between them (the call's location) is kept */
+    bool line = at < b->op_count && b->ops[at].op == GENOP_line && b->ops[at].nargs == 1;
+    if (line) at++;
+    if (at >= b->op_count || args[1].kind != TB_ARG_X) return 0;
+    const TbGenOp *c = &b->ops[at];
+    const TbGenArg *ca = &b->args[c->args];
+    TbGenArg arity;
+    if (c->op == GENOP_call_fun && c->nargs == 1) arity = ca[0];
+    else if (c->op == GENOP_call_fun2 && c->nargs == 3 && ca[2].kind == TB_ARG_X && ca[2].val == args[1].val) arity = ca[1];
+    else return 0;
+    if (arity.kind != TB_ARG_U || arity.val != args[1].val) return 0;
+    if (line) rule_line(ld, GENOP_line, &b->args[b->ops[at - 1].args], 1);
+    int k = emit_call_fun(ld, at, arity, args[0]);
+    return k < 0 ? -1 : k + (int)(at - ld->op_index);
 }
 
 /* Peephole fusions: a run of generic instructions becomes one specific
@@ -274,19 +299,26 @@ static int rule_call_fun(Loader *ld, int genop, const TbGenArg *args, unsigned n
 static const struct Fusion {
     int seq[3];
     int op;
-    signed char eq_a, eq_b;      /* these two concatenated operands must be equal (0,0: none) */
+    signed char eq[2][2];        /* pairs of concatenated operands that must be equal ({0,0}: none) */
+    signed char ne[2];           /* two that must differ ({0,0}: none) */
 } fusions[] = {
-    {{GENOP_is_nonempty_list, GENOP_get_list, 0}, OP_is_nonempty_list_get_list, 1, 2},
-    {{GENOP_is_nonempty_list, GENOP_allocate, 0}, OP_is_nonempty_list_allocate, 0, 0},
-    {{GENOP_allocate, GENOP_move, 0}, OP_allocate_move_xy, 0, 0},
-    {{GENOP_test_heap, GENOP_put_list, 0}, OP_test_heap_put_list, 0, 0},
-    {{GENOP_move, GENOP_move, GENOP_call}, OP_move_xy_move_call, 0, 0},
-    {{GENOP_move, GENOP_deallocate, GENOP_return}, OP_move_deallocate_return, 0, 0},
-    {{GENOP_move, GENOP_return, 0}, OP_move_return, 0, 0},
-    {{GENOP_deallocate, GENOP_return, 0}, OP_deallocate_return, 0, 0},
-    {{GENOP_move, GENOP_call, 0}, OP_move_call, 0, 0},
-    {{GENOP_move, GENOP_call_last, 0}, OP_move_call_last, 0, 0},
-    {{GENOP_move, GENOP_call_only, 0}, OP_move_call_only, 0, 0},
+    {{GENOP_is_nonempty_list, GENOP_get_list, 0}, OP_is_nonempty_list_get_list, {{1, 2}}, {0, 0}},
+    {{GENOP_is_nonempty_list, GENOP_allocate, 0}, OP_is_nonempty_list_allocate, {{0, 0}}, {0, 0}},
+    {{GENOP_allocate, GENOP_move, 0}, OP_allocate_move_xy, {{0, 0}}, {0, 0}},
+    {{GENOP_test_heap, GENOP_put_list, 0}, OP_test_heap_put_list, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_move, GENOP_call}, OP_move_xy_move_call, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_deallocate, GENOP_return}, OP_move_deallocate_return, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_return, 0}, OP_move_return, {{0, 0}}, {0, 0}},
+    {{GENOP_deallocate, GENOP_return, 0}, OP_deallocate_return, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_call, 0}, OP_move_call, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_call_last, 0}, OP_move_call_last, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_call_only, 0}, OP_move_call_only, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_move, 0}, OP_move2_xyxy, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_move, 0}, OP_move2_yxyx, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_move, 0}, OP_move2_xxxx, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_move, 0}, OP_move2, {{0, 0}}, {0, 0}},
+    {{GENOP_get_tuple_element, GENOP_get_tuple_element, 0}, OP_get_two_tuple_elements, {{0, 3}}, {0, 2}},
+    {{GENOP_is_tuple, GENOP_test_arity, 0}, OP_is_tuple_of_arity, {{0, 2}, {1, 3}}, {0, 0}},
 };
 
 /* Try the fusions starting at the current instruction; returns the number of
@@ -303,7 +335,7 @@ static int try_fusions(Loader *ld, int genop) {
         bool same = true;
         for (unsigned i = 1; i < len; i++) same = same && b->ops[at + i].op == fu->seq[i];
         if (!same) continue;
-        TbGenArg v[16];
+        TbGenArg v[16] = {{0}};
         unsigned n = 0;
         for (unsigned i = 0; i < len && same; i++) {
             const TbGenOp *op = &b->ops[at + i];
@@ -311,8 +343,12 @@ static int try_fusions(Loader *ld, int genop) {
             memcpy(&v[n], &b->args[op->args], op->nargs * sizeof(TbGenArg));
             n += op->nargs;
         }
-        if (fu->eq_a != fu->eq_b && (v[fu->eq_a].kind != v[fu->eq_b].kind || v[fu->eq_a].val != v[fu->eq_b].val))
-            continue;
+        if (fu->ne[0] != fu->ne[1] && v[fu->ne[0]].kind == v[fu->ne[1]].kind && v[fu->ne[0]].val == v[fu->ne[1]].val)
+            same = false;           /* e.g. the first get overwrites the tuple the second reads */
+        for (unsigned e = 0; e < 2 && same; e++) {
+            int a = fu->eq[e][0], c = fu->eq[e][1];
+            if (a != c && (v[a].kind != v[c].kind || v[a].val != v[c].val)) same = false;
+        }
         if (!same || !tb_op_fits(ld, fu->op, v, n)) continue;
         if (tb_emit_op(ld, fu->op, v, n)) return -1;
         return (int)len - 1;
@@ -374,8 +410,22 @@ int tb_transform(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
     if (!rule_for[GENOP_label])
         for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) rule_for[rules[i].genop] = rules[i].fn;
     if (genop <= 0 || genop > TB_GENOP_MAX) return tb_load_fail(ld, "unknown opcode %d", genop);
+    if (genop == GENOP_move) {
+        int k = rule_move_call_fun(ld, args);
+        if (k != 0) return k;
+    }
+    if (genop == GENOP_is_tuple && ld->op_index + 1 < ld->b->op_count) {
+        /* is_tuple F S | select_tuple_arity S F ..: the select tests tuple-ness itself */
+        const TbGenOp *nx = &ld->b->ops[ld->op_index + 1];
+        const TbGenArg *na = &ld->b->args[nx->args];
+        if (nx->op == GENOP_select_tuple_arity && n == 2 && nx->nargs >= 2 &&
+            na[0].kind == args[1].kind && na[0].val == args[1].val &&
+            na[1].kind == args[0].kind && na[1].val == args[0].val)
+            return 0;
+    }
     if (genop == GENOP_move || genop == GENOP_deallocate || genop == GENOP_is_nonempty_list ||
-        genop == GENOP_allocate || genop == GENOP_test_heap) {
+        genop == GENOP_allocate || genop == GENOP_test_heap || genop == GENOP_get_tuple_element ||
+        genop == GENOP_is_tuple) {
         int k = try_fusions(ld, genop);
         if (k != 0) return k;
         /* a fusion that consumed nothing extra cannot happen: all are 2+ ops */
