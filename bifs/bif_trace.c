@@ -225,6 +225,13 @@ BIF_DECL(bif_dt_restore_tag_1) {
     return AM_true;
 }
 
+/* DTrace tags: ERTS without VM probes (Debian's build) keeps none. */
+BIF_DECL(bif_dt_get_tag_0) { return AM(undefined); }
+BIF_DECL(bif_dt_get_tag_data_0) { return AM(undefined); }
+BIF_DECL(bif_dt_put_tag_1) { return AM(undefined); }
+BIF_DECL(bif_dt_prepend_vm_tag_data_1) { return args[0]; }
+BIF_DECL(bif_dt_append_vm_tag_data_1) { return args[0]; }
+
 BIF_DECL(bif_dt_spread_tag_1) {
     if (args[0] != AM_true && args[0] != AM_false) BADARG(p);
     return AM_true;

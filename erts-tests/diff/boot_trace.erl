@@ -1,7 +1,7 @@
 %% BIFs the OTP boot needs, part 4: tracing while nothing is traced
 %% (erlang:trace_info/2, erts_internal:trace/3 and trace_pattern/3 with
 %% their counts of matched processes and functions, badargs) and the
-%% dynamic trace tags (dt_restore_tag/1, dt_spread_tag/1).
+%% dynamic trace tags (dt_*: an ERTS built without VM probes keeps none).
 %% Only modules loaded in both VMs are counted (lists, erlang, this one);
 %% trace/3 is never asked to turn tracing on.
 -module(boot_trace).
@@ -91,4 +91,8 @@ trace_pattern() ->
 
 dt_tags() ->
     d([r(fun() -> erlang:dt_restore_tag(X) end) || X <- [true, false, undefined, 0, <<>>, "a", []]]),
-    d([r(fun() -> erlang:dt_spread_tag(X) end) || X <- [true, false, undefined, 0]]).
+    d([r(fun() -> erlang:dt_spread_tag(X) end) || X <- [true, false, undefined, 0]]),
+    d([r(fun() -> erlang:dt_put_tag(X) end) || X <- [<<"tag">>, foo, "ab", 1, [a]]]),
+    d([erlang:dt_get_tag(), erlang:dt_get_tag_data()]),
+    d([r(fun() -> erlang:dt_prepend_vm_tag_data(X) end) || X <- [<<"a">>, foo, 1]]),
+    d([r(fun() -> erlang:dt_append_vm_tag_data(X) end) || X <- [<<"b">>, [], 2.0]]).
