@@ -1,6 +1,7 @@
 /* bif_arith.c — erlang's arithmetic BIFs: the operators as functions,
  * number conversions, and integers/floats to and from text. */
 #include "bif.h"
+#include "bytebuf.h"
 #include "../emu/arith.h"
 #include "../emu/big.h"
 #include "../emu/binary.h"
@@ -52,22 +53,6 @@ BIF_DECL(bif_erlang_floor_1) { return to_integer(p, args[0], floor); }
 BIF_DECL(bif_erlang_ceil_1) { return to_integer(p, args[0], ceil); }
 
 /* ---- text helpers ---- */
-
-/* A growable byte buffer, on the stack while small. */
-typedef struct { uint8_t *b; size_t len, cap; uint8_t stack[256]; } Buf;
-static void buf_init(Buf *s) { s->b = s->stack; s->len = 0; s->cap = sizeof s->stack; }
-static void buf_free(Buf *s) { if (s->b != s->stack) free(s->b); }
-static void buf_put(Buf *s, uint8_t c) {
-    if (s->len == s->cap) {
-        size_t nc = s->cap * 2;
-        uint8_t *nb = s->b == s->stack ? malloc(nc) : realloc(s->b, nc);
-        if (!nb) abort();
-        if (s->b == s->stack) memcpy(nb, s->stack, s->len);
-        s->b = nb;
-        s->cap = nc;
-    }
-    s->b[s->len++] = c;
-}
 
 /* A proper list of bytes 0..255 (list_to_float). */
 static bool latin1_list(Term l, Buf *s) {

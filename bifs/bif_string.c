@@ -3,26 +3,11 @@
  * the front of a character list and return it with the rest of the list, or
  * {error, no_integer | no_float | not_a_list}, as ERTS's bif.c does. */
 #include "bif.h"
+#include "bytebuf.h"
 #include "../emu/big.h"
 #include "../emu/float_fmt.h"
 #include "../emu/arith.h"
 #include <stdlib.h>
-
-typedef struct { char *b; size_t len, cap; char stack[64]; } Chars;
-
-static void put(Chars *c, char ch) {
-    if (c->len == c->cap) {
-        size_t nc = c->cap * 2;
-        char *nb = c->b == c->stack ? malloc(nc) : realloc(c->b, nc);
-        if (!nb) abort();
-        if (c->b == c->stack) memcpy(nb, c->stack, c->len);
-        c->b = nb;
-        c->cap = nc;
-    }
-    c->b[c->len++] = ch;
-}
-static void chars_free(Chars *c) { if (c->b != c->stack) free(c->b); }
-#define CHARS_INIT(c) do { (c).b = (c).stack; (c).len = 0; (c).cap = sizeof (c).stack; } while (0)
 
 static Term error_tuple(TbProcess *p, Term why) { return tb_tuple2(p, AM(error), why); }
 static bool char_is(Term c, char ch) { return c == make_small((unsigned char)ch); }
@@ -34,18 +19,18 @@ BIF_DECL(bif_string_list_to_integer_1) {
     Term l = args[0];
     if (l == NIL) return error_tuple(p, CATOM("no_integer"));
     if (!is_list(l)) return error_tuple(p, CATOM("not_a_list"));
-    Chars c;
-    CHARS_INIT(c);
+    Buf c;
+    buf_init(&c);
     Term h = CAR(list_val(l));
     if (char_is(h, '-') || char_is(h, '+')) {
-        put(&c, (char)small_val(h));
+        buf_put(&c, (uint8_t)small_val(h));
         l = CDR(list_val(l));
     }
     size_t digits = 0;
     for (; is_list(l) && is_digit_char(CAR(list_val(l))); l = CDR(list_val(l)), digits++)
-        put(&c, (char)(small_val(CAR(list_val(l))) & 0xFF));
-    Term r = digits ? tb_chars_to_integer(p, c.b, c.len, 10) : TB_NONE;
-    chars_free(&c);
+        buf_put(&c, (uint8_t)(small_val(CAR(list_val(l))) & 0xFF));
+    Term r = digits ? tb_chars_to_integer(p, (const char *)c.b, c.len, 10) : TB_NONE;
+    buf_free(&c);
     if (r == TB_NONE) return error_tuple(p, CATOM("no_integer"));
     return tb_tuple2(p, r, l);
 }
@@ -58,8 +43,8 @@ BIF_DECL(bif_string_list_to_float_1) {
     Term l = args[0];
     if (l == NIL) return error_tuple(p, CATOM("no_float"));
     if (!is_list(l)) return error_tuple(p, CATOM("not_a_list"));
-    Chars c;
-    CHARS_INIT(c);
+    Buf c;
+    buf_init(&c);
     int part = SIGN;
     size_t at_e = 0;            /* where an e started, to give it back */
     Term l_at_e = NIL;
@@ -85,18 +70,18 @@ BIF_DECL(bif_string_list_to_float_1) {
             break;
         }
         if (part == END) {
-            if (c.len < 3) { chars_free(&c); return error_tuple(p, CATOM("no_float")); }
+            if (c.len < 3) { buf_free(&c); return error_tuple(p, CATOM("no_float")); }
             goto done;
         }
-        if (!skip) put(&c, (char)ch);
+        if (!skip) buf_put(&c, (uint8_t)ch);
         l = CDR(list_val(l));
         if (!is_list(l)) break;
     }
     if (part == EXP_SIGN || part == EXP0) { c.len = at_e; l = l_at_e; }
 done:;
     double d;
-    bool ok = c.len > 0 && tb_float_parse(c.b, c.len, &d) == 0;
-    chars_free(&c);
+    bool ok = c.len > 0 && tb_float_parse((const char *)c.b, c.len, &d) == 0;
+    buf_free(&c);
     if (!ok) return error_tuple(p, CATOM("no_float"));
     return tb_tuple2(p, tb_make_float(p, d), l);
 }
