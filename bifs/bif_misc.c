@@ -2,6 +2,7 @@
  * context layout), tuple insert/delete, unique integers and a few small
  * process BIFs (get_keys/1, bump_reductions/1, yield/0, display_nl/0). */
 #include "bif.h"
+#include "../emu/pdict.h"
 #include "../emu/binary.h"
 #include "../emu/compare.h"
 #include "../emu/big.h"
@@ -332,18 +333,5 @@ BIF_DECL(bif_display_nl_0) {
     return AM_true;
 }
 
-/* Keys whose value is =:= Val, in dictionary order. */
-BIF_DECL(bif_get_keys_1) {
-    Term val = args[0], res = NIL, *tail = &res;
-    Term d = p->dictionary == TB_NONE ? NIL : p->dictionary;
-    for (; is_list(d); d = CDR(list_val(d))) {
-        const Term *kv = tuple_val(CAR(list_val(d)));
-        if (!tb_eq_exact_fast(kv[2], val)) continue;
-        Term *hp = tb_halloc(p, 2);
-        hp[0] = kv[1];
-        hp[1] = NIL;
-        *tail = make_list(hp);
-        tail = &hp[1];
-    }
-    return res;
-}
+/* Keys whose value is =:= Val, in ERTS's dictionary order. */
+BIF_DECL(bif_get_keys_1) { return tb_pd_keys_of(p, args[0]); }

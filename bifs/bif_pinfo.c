@@ -1,6 +1,7 @@
 /* bif_pinfo.c — process_info/1,2: ERTS's items, computed from the process
  * struct.  Terms of another process (messages, dictionary) are copied. */
 #include "bif.h"
+#include "../emu/pdict.h"
 #include "../emu/ptab.h"
 #include "../emu/signals.h"
 #include "../emu/exception.h"
@@ -50,6 +51,7 @@ static Term copy_in(TbProcess *p, TbProcess *from, Term t) {
     Term *hp = tb_halloc(p, tb_size_object(t));
     return tb_copy_object(t, &hp, &p->off_heap);
 }
+static Term copy_entry(TbProcess *p, void *from, Term t) { return copy_in(p, from, t); }
 static Term count(TbProcess *p, UWord n) { return tb_make_integer(p, (SWord)n); }
 
 static UWord frag_words(const TbHeapFrag *f) {
@@ -69,7 +71,7 @@ static UWord memory(const TbProcess *q) {
         b += sizeof *m + (m->frag ? sizeof *m->frag + m->frag->size * sizeof(Term) : 0);
     for (const TbLink *l = q->links; l; l = l->next) b += sizeof *l;
     for (const TbMon *m = q->mons; m; m = m->next) b += sizeof *m;
-    return b;
+    return b + tb_pd_bytes(q->dict);
 }
 
 static Term mfa_of(TbProcess *p, TbProcess *q, bool location) {
@@ -158,7 +160,7 @@ static Term item_value(TbProcess *p, TbProcess *q, int it) {
         }
         return l;
     }
-    case PI_dictionary: return q->dictionary == TB_NONE ? NIL : copy_in(p, q, q->dictionary);
+    case PI_dictionary: return tb_pd_list(p, q->dict, false, p == q ? NULL : copy_entry, q);
     case PI_trap_exit: return q->flags & TB_PF_TRAP_EXIT ? AM_true : AM_false;
     case PI_error_handler: return tb_proc_error_handler(q);
     case PI_priority: return prio_atom(q->prio);

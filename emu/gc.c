@@ -20,6 +20,7 @@
 #include "resource.h"
 #include "scheduler.h"
 #include "heap_sizes.h"
+#include "pdict.h"
 #include <stdlib.h>
 #include <stdio.h>
 
@@ -146,7 +147,8 @@ static void collect(TbProcess *p, size_t size, int live, bool minor) {
         Term w = p->stop[i];
         nstop[i] = is_header(w) ? w : evacuate(&gc, w);   /* return addresses stay */
     }
-    if (p->dictionary != TB_NONE) p->dictionary = evacuate(&gc, p->dictionary);
+    if (p->dict)
+        for (unsigned i = 0; i < p->dict->used; i++) p->dict->slot[i] = evacuate(&gc, p->dict->slot[i]);
     p->fvalue = evacuate(&gc, p->fvalue);
     p->ftrace = evacuate(&gc, p->ftrace);
     p->ftop = evacuate(&gc, p->ftop);

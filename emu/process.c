@@ -1,5 +1,6 @@
 /* process.c — process creation, destruction and heap fragments. */
 #include "process.h"
+#include "pdict.h"
 #include "binary.h"
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ TbProcess *tb_process_new(size_t heap_words) {
     p->max_heap_flags = TB_MAX_HEAP_KILL | TB_MAX_HEAP_LOG;
     p->arg_reg = p->x = p->def_arg_reg;
     p->arg_cap = TB_DEF_ARG_REGS;
-    p->dictionary = TB_NONE;
+    p->dict = NULL;
     p->seq_token = NIL;
     p->ftrace = NIL;
     p->ftop = NIL;
@@ -52,6 +53,7 @@ void tb_process_free(TbProcess *p) {
     if (p->arg_reg != p->def_arg_reg) free(p->arg_reg);
     free(p->heap);
     free(p->old_heap);
+    free(p->dict);             /* one flat block (emu/pdict.h) */
     free(p);
 }
 

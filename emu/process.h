@@ -124,7 +124,7 @@ typedef struct TbProcess {
     /* identity and relations */
     Term id;                   /* pid */
     Term reg_name;             /* registered name or NIL */
-    Term dictionary;           /* [{K,V}] list, TB_NONE when empty */
+    struct TbDict *dict;       /* process dictionary (emu/pdict.c), NULL when never used */
     Term group_leader;
     Term seq_token;
     Term parent;               /* spawner's pid, or undefined */
