@@ -18,7 +18,7 @@
 #define IS_CONST_OPERAND(n) ((A(n) & 3) != 0)
 #define ARITH_OP(name, fast, slow, am, noframe) OPCASE(name) {            \
         Term a_ = S(1), b_ = S(2), r_;                                    \
-        if (is_small(a_) && is_small(b_)) { SWord x_ = small_val(a_), y_ = small_val(b_), z_; (void)z_; fast } \
+        if (is_small(a_) && is_small(b_)) { SWord x_ = small_val(a_), y_ = small_val(b_), z_; (void)x_; (void)y_; (void)z_; fast } \
         SWAPOUT; r_ = slow(p, a_, b_); SWAPIN;                            \
         if (r_ == TB_NONE) {                                              \
             if (noframe) { if (A(0)) { I = LABEL(0); DISPATCH(); } p->ftop = NIL; RAISE(I); } \
@@ -26,8 +26,13 @@
         }                                                                 \
         D(3) = r_; NEXTOP(name);                                          \
     }
-ARITH_OP(i_plus, { z_ = x_ + y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_plus); } }, tb_arith_add, AM(plus), true)
-ARITH_OP(i_minus, { z_ = x_ - y_; if (fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_minus); } }, tb_arith_sub, AM(minus), IS_CONST_OPERAND(2))
+/* Tagged smalls add and subtract as words: (x<<4|F) + (y<<4) is (x+y)<<4|F,
+ * and the word overflows exactly when x+y leaves the 60-bit small range. */
+#define SMALL_ADD(a, b, r) __builtin_add_overflow((SWord)(a), (SWord)((b) - TAG_IMMED1_SMALL), (r))
+#define SMALL_SUB(a, b, r) __builtin_sub_overflow((SWord)(a), (SWord)((b) - TAG_IMMED1_SMALL), (r))
+#define BOTH_SMALL(a, b) (((a) & (b) & TAG_IMMED1_MASK) == TAG_IMMED1_SMALL)
+ARITH_OP(i_plus, { if (!SMALL_ADD(a_, b_, &z_)) { D(3) = (Term)z_; NEXTOP(i_plus); } }, tb_arith_add, AM(plus), true)
+ARITH_OP(i_minus, { if (!SMALL_SUB(a_, b_, &z_)) { D(3) = (Term)z_; NEXTOP(i_minus); } }, tb_arith_sub, AM(minus), IS_CONST_OPERAND(2))
 ARITH_OP(i_times, { if (!__builtin_mul_overflow(x_, y_, &z_) && fits_small(z_)) { D(3) = make_small(z_); NEXTOP(i_times); } }, tb_arith_mul, AM(times), false)
 ARITH_OP(i_band, { D(3) = make_small(x_ & y_); NEXTOP(i_band); }, tb_arith_band, AM(band), false)
 ARITH_OP(i_bor, { D(3) = make_small(x_ | y_); NEXTOP(i_bor); }, tb_arith_bor, AM(bor), false)
@@ -40,10 +45,8 @@ ARITH_OP(i_rem, { if (y_ != 0) { D(3) = make_small(x_ % y_); NEXTOP(i_rem); } },
 /* `+` without a BIF frame on failure (see above): operands a, b, result to dst. */
 #define PLUS_NOFRAME(name, a, b, dst) OPCASE(name) {                       \
         Term a_ = (a), b_ = (b);                                          \
-        if (is_small(a_) && is_small(b_)) {                               \
-            SWord z_ = small_val(a_) + small_val(b_);                     \
-            if (fits_small(z_)) { dst = make_small(z_); NEXTOP(name); }   \
-        }                                                                 \
+        SWord z_;                                                         \
+        if (BOTH_SMALL(a_, b_) && !SMALL_ADD(a_, b_, &z_)) { dst = (Term)z_; NEXTOP(name); } \
         SWAPOUT;                                                          \
         Term r_ = tb_arith_add(p, a_, b_);                                \
         SWAPIN;                                                           \

@@ -20,21 +20,25 @@ OPCASE(bs_init_writable) {
     SWAPIN;
     NEXTOP(bs_init_writable);
 }
-OPCASE(bs_start_match3) {
-    Term src = S(1);
-    if (!is_match_state(src)) {
-        SWAPOUT;
-        src = tb_bs_start(p, src);
-        SWAPIN;
-        if (src == TB_NONE) {
-            if (A(0)) { I = LABEL(0); DISPATCH(); }
-            p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarg); p->ftop = NIL;
-            RAISE(I);
-        }
+/* A context passed back in (a loop's next round) is used as it is. */
+#define START_MATCH(name, src, dst) OPCASE(name) {                        \
+        Term src_ = (src);                                                \
+        if (!is_match_state(src_)) {                                      \
+            SWAPOUT;                                                      \
+            src_ = tb_bs_start(p, src_);                                  \
+            SWAPIN;                                                       \
+            if (src_ == TB_NONE) {                                        \
+                if (A(0)) { I = LABEL(0); DISPATCH(); }                   \
+                p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarg); p->ftop = NIL; \
+                RAISE(I);                                                 \
+            }                                                             \
+        }                                                                 \
+        dst = src_;                                                       \
+        NEXTOP(name);                                                     \
     }
-    D(2) = src;
-    NEXTOP(bs_start_match3);
-}
+START_MATCH(bs_start_match3_x, XR(1), XR(2))
+START_MATCH(bs_start_match3, S(1), D(2))
+#undef START_MATCH
 #define MS(n) ((TbMatchState *)boxed_val(SRC(A(n))))
 #define BS_GET(name, kind) OPCASE(name) {                                 \
         Term out_;                                                        \
@@ -45,6 +49,22 @@ OPCASE(bs_start_match3) {
         D(5) = out_;                                                      \
         NEXTOP(name);                                                     \
     }
+OPCASE(bs_get_byte_x) {
+    TbMatchState *ms_ = (TbMatchState *)boxed_val(XR(1));
+    UWord off_ = ms_->offset;
+    if ((off_ & 7) == 0 && ms_->size - off_ >= 8) {
+        XR(2) = make_small(ms_->base[off_ >> 3]);
+        ms_->offset = off_ + 8;
+        NEXTOP(bs_get_byte_x);
+    }
+    Term out_;
+    SWAPOUT;
+    bool ok_ = tb_bs_get(p, ms_, TB_BS_INTEGER, make_small(8), 1, 0, &out_);
+    SWAPIN;
+    if (!ok_) { I = LABEL(0); DISPATCH(); }
+    XR(2) = out_;
+    NEXTOP(bs_get_byte_x);
+}
 OPCASE(bs_get_integer2) {
     /* inline: an unsigned byte at a byte boundary (parsing loops) */
     TbMatchState *ms_ = MS(1);
@@ -75,13 +95,16 @@ OPCASE(bs_test_tail2) {
     if (ms->size - ms->offset != A(2)) { I = LABEL(0); DISPATCH(); }
     NEXTOP(bs_test_tail2);
 }
-OPCASE(bs_test_unit) {
-    TbMatchState *ms = MS(1);
-    UWord left_ = ms->size - ms->offset, u_ = A(2);
-    /* units are nearly always powers of two: no division then */
-    if ((u_ & (u_ - 1)) ? left_ % u_ != 0 : (left_ & (u_ - 1)) != 0) { I = LABEL(0); DISPATCH(); }
-    NEXTOP(bs_test_unit);
-}
+#define TEST_UNIT(name, msp) OPCASE(name) {                               \
+        TbMatchState *ms = (msp);                                         \
+        UWord left_ = ms->size - ms->offset, u_ = A(2);                   \
+        /* units are nearly always powers of two: no division then */    \
+        if ((u_ & (u_ - 1)) ? left_ % u_ != 0 : (left_ & (u_ - 1)) != 0) { I = LABEL(0); DISPATCH(); } \
+        NEXTOP(name);                                                     \
+    }
+TEST_UNIT(bs_test_unit_x, (TbMatchState *)boxed_val(XR(1)))
+TEST_UNIT(bs_test_unit, MS(1))
+#undef TEST_UNIT
 OPCASE(bs_match_string) {
     if (!tb_bs_match_bytes(MS(1), (const uint8_t *)A(3), A(2))) { I = LABEL(0); DISPATCH(); }
     NEXTOP(bs_match_string);
@@ -109,6 +132,7 @@ OPCASE(bs_get_tail) {
     D(1) = t;
     NEXTOP(bs_get_tail);
 }
+OPCASE(bs_get_position_x) { XR(1) = make_small((SWord)((TbMatchState *)boxed_val(XR(0)))->offset); NEXTOP(bs_get_position_x); }
 OPCASE(bs_get_position) { D(1) = make_small((SWord)MS(0)->offset); NEXTOP(bs_get_position); }
 OPCASE(bs_set_position) { MS(0)->offset = (UWord)small_val(S(1)); NEXTOP(bs_set_position); }
 #undef MS

@@ -22,10 +22,20 @@ OPCASE(i_call_ext_only) JUMP_CALL(((TbExport *)A(0))->code);
 OPCASE(return) { I = (const UWord *)*E++; DISPATCH(); }
 OPCASE(jump) { I = LABEL(0); DISPATCH(); }
 OPCASE(deallocate_return) { E += A(0); I = (const UWord *)*E++; DISPATCH(); }
+/* move + call/return, one body per source kind (x, y, constant, any):
+ * no operand decoding on the common forms. */
+OPCASE(move_return_x) { x[0] = XR(0); I = (const UWord *)*E++; DISPATCH(); }
+OPCASE(move_return_c) { x[0] = (Term)A(0); I = (const UWord *)*E++; DISPATCH(); }
 OPCASE(move_return) { x[0] = S(0); I = (const UWord *)*E++; DISPATCH(); }
+OPCASE(move_deallocate_return_y) { x[0] = YR(0); E += A(1); I = (const UWord *)*E++; DISPATCH(); }
 OPCASE(move_deallocate_return) { x[0] = S(0); E += A(1); I = (const UWord *)*E++; DISPATCH(); }
+OPCASE(move_call_x) { x[0] = XR(0); CALL(LABEL(1), I + W_move_call_x); }
+OPCASE(move_call_y) { x[0] = YR(0); CALL(LABEL(1), I + W_move_call_y); }
 OPCASE(move_call) { x[0] = S(0); CALL(LABEL(1), I + W_move_call); }
+OPCASE(move_call_last_x) { x[0] = XR(0); E += A(2); JUMP_CALL(LABEL(1)); }
+OPCASE(move_call_last_y) { x[0] = YR(0); E += A(2); JUMP_CALL(LABEL(1)); }
 OPCASE(move_call_last) { x[0] = S(0); E += A(2); JUMP_CALL(LABEL(1)); }
+OPCASE(move_call_only_x) { x[0] = XR(0); JUMP_CALL(LABEL(1)); }
 OPCASE(move_call_only) { x[0] = S(0); JUMP_CALL(LABEL(1)); }
 OPCASE(on_load) NEXTOP(on_load);
 
@@ -232,6 +242,11 @@ OPCASE(allocate_move_xy) {
     E -= A(0);
     YR(3) = XR(2);
     NEXTOP(allocate_move_xy);
+}
+OPCASE(move_xy_move_call_x) {
+    YR(1) = XR(0);
+    x[0] = XR(2);
+    CALL(LABEL(3), I + W_move_xy_move_call_x);
 }
 OPCASE(move_xy_move_call) {
     YR(1) = XR(0);

@@ -10,6 +10,7 @@
 #include "../emu/atom.h"
 #include "../bifs/bif.h"
 #include "../emu/call.h"
+#include "../emu/bits.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -306,12 +307,21 @@ static const struct Fusion {
     {{GENOP_is_nonempty_list, GENOP_allocate, 0}, OP_is_nonempty_list_allocate, {{0, 0}}, {0, 0}},
     {{GENOP_allocate, GENOP_move, 0}, OP_allocate_move_xy, {{0, 0}}, {0, 0}},
     {{GENOP_test_heap, GENOP_put_list, 0}, OP_test_heap_put_list, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_move, GENOP_call}, OP_move_xy_move_call_x, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_move, GENOP_call}, OP_move_xy_move_call, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_deallocate, GENOP_return}, OP_move_deallocate_return_y, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_deallocate, GENOP_return}, OP_move_deallocate_return, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_return, 0}, OP_move_return_x, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_return, 0}, OP_move_return_c, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_return, 0}, OP_move_return, {{0, 0}}, {0, 0}},
     {{GENOP_deallocate, GENOP_return, 0}, OP_deallocate_return, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_call, 0}, OP_move_call_x, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_call, 0}, OP_move_call_y, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_call, 0}, OP_move_call, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_call_last, 0}, OP_move_call_last_x, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_call_last, 0}, OP_move_call_last_y, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_call_last, 0}, OP_move_call_last, {{0, 0}}, {0, 0}},
+    {{GENOP_move, GENOP_call_only, 0}, OP_move_call_only_x, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_call_only, 0}, OP_move_call_only, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_move, 0}, OP_move2_xyxy, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_move, 0}, OP_move2_yxyx, {{0, 0}}, {0, 0}},
@@ -384,6 +394,18 @@ static int rule_create_bin(Loader *ld, int genop, const TbGenArg *args, unsigned
     return tb_emit_generic(ld, genop, args, n);
 }
 
+/* An unsigned byte from a context in X to X (parsing loops): its own
+ * instruction, no size, unit or flag decoding. */
+static int rule_get_integer(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
+    if (n == 7 && args[1].kind == TB_ARG_X && args[6].kind == TB_ARG_X && args[3].kind == TB_ARG_I &&
+        args[4].kind == TB_ARG_U && args[3].val * args[4].val == 8 && args[5].kind == TB_ARG_U &&
+        !(args[5].val & TB_BSF_SIGNED)) {
+        TbGenArg v[3] = {args[0], args[1], args[6]};
+        return tb_emit_op(ld, OP_bs_get_byte_x, v, 3);
+    }
+    return tb_emit_generic(ld, genop, args, n);
+}
+
 typedef int (*RuleFn)(Loader *, int, const TbGenArg *, unsigned);
 static const struct { int genop; RuleFn fn; } rules[] = {
     {GENOP_label, rule_label},
@@ -401,6 +423,7 @@ static const struct { int genop; RuleFn fn; } rules[] = {
     {GENOP_is_function2, rule_is_function2},
     {GENOP_call_fun, rule_call_fun}, {GENOP_call_fun2, rule_call_fun},
     {GENOP_bs_match_string, rule_match_string},
+    {GENOP_bs_get_integer2, rule_get_integer},
     {GENOP_bs_create_bin, rule_create_bin},
 };
 

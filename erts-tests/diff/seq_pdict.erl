@@ -18,7 +18,7 @@ main() ->
     erlang:display(length(get_keys())),
     [erase(A) || A <- lists:sublist(Atoms, 250)],
     erlang:display(S(get())), erlang:display(S(erase())), erlang:display(get()),
-    [put(I, I) || I <- lists:seq(1, 200000)],
-    Sum = lists:sum([get(I) || I <- lists:seq(1, 200000)]),
-    [erase(I) || I <- lists:seq(1, 200000)],
+    [put(I, I) || I <- lists:seq(1, 5000)],
+    Sum = lists:sum([get(I) || I <- lists:seq(1, 5000)]),
+    [erase(I) || I <- lists:seq(1, 5000)],
     erlang:display({Sum, get()}).
