@@ -96,13 +96,28 @@ BIF_DECL(bif_subtract_2) {
     return res;
 }
 
+/* One pass while the heap has room (the common case: a walk of the list
+ * costs a cache miss per cell); what does not fit is counted and built in
+ * one fragment, its last cell pointing at the part on the heap. */
 BIF_DECL(bif_lists_reverse_2) {
     Term l = args[0], acc = args[1];
+    Term *hp = p->htop, *lim = p->stop - 1;          /* one word stays free (process.h) */
+    while (is_list(l) && lim - hp >= 2) {
+        const Term *c = list_val(l);
+        hp[0] = CAR(c); hp[1] = acc; acc = make_list(hp); hp += 2;
+        l = CDR(c);
+    }
+    if (!is_list(l)) {
+        if (l != NIL) BADARG(p);                     /* nothing kept: htop is unchanged */
+        p->htop = hp;
+        return acc;
+    }
     UWord n = 0;
     Term t = l;
     for (; is_list(t); t = CDR(list_val(t))) n++;
     if (t != NIL) BADARG(p);
-    Term *hp = tb_halloc(p, 2 * n);
+    p->htop = hp;
+    hp = tb_halloc(p, 2 * n);
     for (t = l; is_list(t); t = CDR(list_val(t))) {
         hp[0] = CAR(list_val(t)); hp[1] = acc; acc = make_list(hp); hp += 2;
     }

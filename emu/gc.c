@@ -52,11 +52,12 @@ typedef struct {
     Term *ohp;                 /* old heap top (minor collections promote here) */
     const Term *keep_lo, *keep_hi;     /* not moved: the old heap (minor) */
     const Term *promo_lo, *promo_hi;   /* promoted: survived one collection (minor) */
+    UWord lit_lo, lit_size;            /* the literal area (emu/module.h), never moved */
     TbProcBin *off_heap;
 } Gc;
 
 static inline bool kept(const Gc *gc, const Term *p) {
-    return tb_is_literal_ptr(p) || (p >= gc->keep_lo && p < gc->keep_hi);
+    return (UWord)p - gc->lit_lo < gc->lit_size || (p >= gc->keep_lo && p < gc->keep_hi);
 }
 
 static inline Term *dest(Gc *gc, const Term *from, UWord words) {
@@ -99,8 +100,12 @@ static inline Term evacuate(Gc *gc, Term t) {
     }
 }
 
-/* Scan copied objects in [from, *top) until no more are added. */
-static Term *scan_region(Gc *gc, Term *scan, Term **top) {
+/* Scan copied objects in [from, *top) until no more are added.  Works on a
+ * copy of the state: a local whose address does not escape stays in
+ * registers across the stores of copying (gc itself could alias them). */
+static Term *scan_region(Gc *gcp, Term *scan, Term **topp) {
+    Gc g = *gcp, *gc = &g;
+    Term **top = topp == &gcp->hp ? &g.hp : &g.ohp;
     while (scan < *top) {
         Term w = *scan;
         if (is_header(w)) {
@@ -114,6 +119,7 @@ static Term *scan_region(Gc *gc, Term *scan, Term **top) {
             scan++;
         }
     }
+    *gcp = g;
     return scan;
 }
 
@@ -132,7 +138,7 @@ static void collect(TbProcess *p, size_t size, int live, bool minor) {
     if (!nheap) { fputs("tbeam: out of memory in GC\n", stderr); abort(); }
     Term *nend = nheap + size;
     Term *nstop = nend - stack;
-    Gc gc = {nheap, p->old_htop, NULL, NULL, NULL, NULL, NULL};
+    Gc gc = {nheap, p->old_htop, NULL, NULL, NULL, NULL, tb_lit_start, tb_lit_end - tb_lit_start, NULL};
     if (minor) {
         gc.keep_lo = p->old_heap;
         gc.keep_hi = p->old_hend;

@@ -52,6 +52,7 @@ OPCASE(set_tuple_element) {
         dst = make_list(hp_);                                             \
         NEXTOP(name);                                                     \
     }
+PUT_LIST(test_heap_put_list_yxx, ENSURE(A(0), A(1)), YR(2), XR(3), XR(4))
 PUT_LIST(test_heap_put_list, ENSURE(A(0), A(1)), S(2), S(3), D(4))
 PUT_LIST(put_list_xxx, (void)0, XR(0), XR(1), XR(2))
 PUT_LIST(put_list_yxx, (void)0, YR(0), XR(1), XR(2))

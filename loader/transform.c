@@ -306,6 +306,7 @@ static const struct Fusion {
     {{GENOP_is_nonempty_list, GENOP_get_list, 0}, OP_is_nonempty_list_get_list, {{1, 2}}, {0, 0}},
     {{GENOP_is_nonempty_list, GENOP_allocate, 0}, OP_is_nonempty_list_allocate, {{0, 0}}, {0, 0}},
     {{GENOP_allocate, GENOP_move, 0}, OP_allocate_move_xy, {{0, 0}}, {0, 0}},
+    {{GENOP_test_heap, GENOP_put_list, 0}, OP_test_heap_put_list_yxx, {{0, 0}}, {0, 0}},
     {{GENOP_test_heap, GENOP_put_list, 0}, OP_test_heap_put_list, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_move, GENOP_call}, OP_move_xy_move_call_x, {{0, 0}}, {0, 0}},
     {{GENOP_move, GENOP_move, GENOP_call}, OP_move_xy_move_call, {{0, 0}}, {0, 0}},
