@@ -4,6 +4,7 @@
 #include "ets.h"
 #include "../emu/gc.h"
 #include "../emu/binary.h"
+#include "../emu/resource.h"
 #include "../emu/map.h"
 #include "../emu/msg.h"
 #include "../emu/ptab.h"
@@ -72,6 +73,11 @@ static Term copy_one(Term t, Term **hpp, TbProcBin **off_heap) {
             pb->flags = 0;                 /* a stored copy is never appended to */
             pb->next = *off_heap;
             *off_heap = pb;
+        } else if (is_magic_ref_header(*o)) {
+            TbMagicRef *m = (TbMagicRef *)hp;  /* a NIF resource: the table keeps it alive */
+            tb_resource_keep(m->res);
+            m->next = *off_heap;
+            *off_heap = (TbProcBin *)m;
         }
         *hpp = hp + w;
         return make_boxed(hp);
