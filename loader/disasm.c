@@ -60,7 +60,10 @@ int tb_disasm_file(const char *path, FILE *out) {
             if (*s == 'L') {
                 UWord n = m->code[a++];
                 fprintf(out, " [%lu:", (unsigned long)n);
-                for (UWord i = 0; i < n; i++) print_list_item(out, m, m->code[a++]);
+                for (UWord i = 0; i < n; i++, a++) {
+                    if (op == OP_select_tuple_arity && i < n / 2) fprintf(out, " %lu", (unsigned long)m->code[a]);
+                    else print_list_item(out, m, m->code[a]);   /* (its values are raw arities) */
+                }
                 fputs(" ]", out);
                 continue;
             }
