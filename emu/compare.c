@@ -390,8 +390,41 @@ bool tb_eq(Term a, Term b) {
     return walk(a, b, 0, true) == 0;
 }
 
+/* =:= without ranks for what dominates (map keys, records): lists and
+ * tuples are compared here word by word; other boxed pairs go to walk.
+ * Pending element runs sit in a small array; a nesting deeper than it
+ * hands the rest of that subterm to walk. */
 bool tb_eq_exact(Term a, Term b) {
-    if (a == b) return true;
-    if (is_immed(a) || is_immed(b)) return false;
-    return walk(a, b, 1, true) == 0;
+    struct { const Term *pa, *pb; UWord n; } st[32];
+    int sp = 0;
+    for (;;) {
+        if (a != b) {
+            if (primary_tag(a) != primary_tag(b) || is_immed(a)) return false;
+            if (is_list(a)) {
+                const Term *ca = list_val(a), *cb = list_val(b);
+                if (sp == 32) { if (walk(a, b, 1, true) != 0) return false; goto next; }
+                st[sp].pa = &CDR(ca); st[sp].pb = &CDR(cb); st[sp].n = 1; sp++;
+                a = CAR(ca); b = CAR(cb);
+                continue;
+            }
+            const Term *pa = boxed_val(a), *pb = boxed_val(b);
+            if (header_sub(*pa) == HDR_SUB_TUPLE) {
+                if (*pa != *pb) return false;             /* other arity, or not a tuple */
+                UWord n = header_arity(*pa);
+                if (n == 0) goto next;
+                if (n > 1) {
+                    if (sp == 32) { if (walk(a, b, 1, true) != 0) return false; goto next; }
+                    st[sp].pa = pa + 2; st[sp].pb = pb + 2; st[sp].n = n - 1; sp++;
+                }
+                a = pa[1]; b = pb[1];
+                continue;
+            }
+            if (walk(a, b, 1, true) != 0) return false;
+        }
+    next:
+        if (sp == 0) return true;
+        a = *st[sp - 1].pa++;
+        b = *st[sp - 1].pb++;
+        if (--st[sp - 1].n == 0) sp--;
+    }
 }
