@@ -280,6 +280,13 @@ OPCASE(test_heap) {
     NEXTOP(test_heap);
 }
 OPCASE(init) { YR(0) = NIL; NEXTOP(init); }
+OPCASE(allocate_init_yregs) {
+    ENSURE(A(0), A(1));
+    E -= A(0);
+    UWord n = A(2);
+    for (UWord i = 0; i < n; i++) DST(A(3 + i)) = NIL;
+    NEXT(W_allocate_init_yregs + n);
+}
 OPCASE(init_yregs) {
     UWord n = A(0);
     for (UWord i = 0; i < n; i++) DST(A(1 + i)) = NIL;

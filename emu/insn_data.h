@@ -58,15 +58,20 @@ PUT_LIST(put_list_xxx, (void)0, XR(0), XR(1), XR(2))
 PUT_LIST(put_list_yxx, (void)0, YR(0), XR(1), XR(2))
 PUT_LIST(put_list, (void)0, S(0), S(1), D(2))
 #undef PUT_LIST
-OPCASE(put_tuple2) {
-    UWord n = A(1);
-    Term *hp = HTOP;
-    hp[0] = make_arityval(n);
-    for (UWord i = 0; i < n; i++) hp[i + 1] = SRC(A(2 + i));
-    HTOP += n + 1;
-    D(0) = make_boxed(hp);
-    NEXT(W_put_tuple2 + n);
-}
+/* d, then the count and sources, from operand `at`. */
+#define PUT_TUPLE(name, reserve, at) OPCASE(name) {                      \
+        reserve;                                                          \
+        UWord n = A((at) + 1);                                            \
+        Term *hp = HTOP;                                                  \
+        hp[0] = make_arityval(n);                                         \
+        for (UWord i = 0; i < n; i++) hp[i + 1] = SRC(A((at) + 2 + i));   \
+        HTOP += n + 1;                                                    \
+        D(at) = make_boxed(hp);                                           \
+        NEXT(W_##name + n);                                               \
+    }
+PUT_TUPLE(test_heap_put_tuple2, ENSURE(A(0), A(1)), 2)
+PUT_TUPLE(put_tuple2, (void)0, 0)
+#undef PUT_TUPLE
 OPCASE(make_fun3) {
     TbFunEntry *fe = (TbFunEntry *)A(0);
     UWord n = A(2);

@@ -330,6 +330,8 @@ static const struct Fusion {
     {{GENOP_move, GENOP_move, 0}, OP_move2, {{0, 0}}, {0, 0}},
     {{GENOP_get_tuple_element, GENOP_get_tuple_element, 0}, OP_get_two_tuple_elements, {{0, 3}}, {0, 2}},
     {{GENOP_is_tuple, GENOP_test_arity, 0}, OP_is_tuple_of_arity, {{0, 2}, {1, 3}}, {0, 0}},
+    {{GENOP_test_heap, GENOP_put_tuple2, 0}, OP_test_heap_put_tuple2, {{0, 0}}, {0, 0}},
+    {{GENOP_allocate, GENOP_init_yregs, 0}, OP_allocate_init_yregs, {{0, 0}}, {0, 0}},
 };
 
 /* Try the fusions starting at the current instruction; returns the number of
