@@ -344,14 +344,22 @@ static int try_fusions(Loader *ld, int genop) {
         if (fu->seq[0] != genop) continue;
         unsigned len = 1;
         while (len < 3 && fu->seq[len]) len++;
-        if (at + len > b->op_count) continue;
+        /* a `line` between them (a call's location) does not stop a fusion:
+         * it is recorded and the combined instruction carries it */
+        uint32_t idx[3] = {at, 0, 0}, lines[2];
+        unsigned nlines = 0;
+        uint32_t pos = at + 1;
         bool same = true;
-        for (unsigned i = 1; i < len; i++) same = same && b->ops[at + i].op == fu->seq[i];
+        for (unsigned i = 1; i < len && same; i++) {
+            while (pos < b->op_count && b->ops[pos].op == GENOP_line && nlines < 2) lines[nlines++] = pos++;
+            same = pos < b->op_count && b->ops[pos].op == fu->seq[i];
+            idx[i] = pos++;
+        }
         if (!same) continue;
         TbGenArg v[16] = {{0}};
         unsigned n = 0;
         for (unsigned i = 0; i < len && same; i++) {
-            const TbGenOp *op = &b->ops[at + i];
+            const TbGenOp *op = &b->ops[idx[i]];
             if (n + op->nargs > 16) { same = false; break; }
             memcpy(&v[n], &b->args[op->args], op->nargs * sizeof(TbGenArg));
             n += op->nargs;
@@ -363,8 +371,12 @@ static int try_fusions(Loader *ld, int genop) {
             if (a != c && (v[a].kind != v[c].kind || v[a].val != v[c].val)) same = false;
         }
         if (!same || !tb_op_fits(ld, fu->op, v, n)) continue;
+        for (unsigned k = 0; k < nlines; k++) {
+            const TbGenOp *l = &b->ops[lines[k]];
+            if (l->nargs == 1) rule_line(ld, GENOP_line, &b->args[l->args], 1);
+        }
         if (tb_emit_op(ld, fu->op, v, n)) return -1;
-        return (int)len - 1;
+        return (int)(idx[len - 1] - at);
     }
     return 0;
 }
