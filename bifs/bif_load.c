@@ -129,6 +129,7 @@ BIF_DECL(bif_finish_after_on_load_2) {
         TbModule *prev = m->old;
         shell->old = NULL;
         if (prev) { prev->old = NULL; tb_module_register(prev); tb_module_publish_exports(prev); }
+        tb_module_changed();
     }
     return AM_true;
 }

@@ -87,8 +87,7 @@ Term tb_bs_create(TbProcess *p, const UWord *list, UWord n, Term *x, Term *E, un
         Term size = src(s[5], x, E);
         g->size = size;
         if (g->type == AM(string)) {
-            TbModule *m = tb_module_of_code(list);
-            g->str = m->strings + s[4];
+            g->str = (const uint8_t *)s[4];      /* the loader put the bytes' address here */
             g->value = NIL;
             g->bits = (UWord)small_val(size) * 8;
         } else {

@@ -69,7 +69,9 @@ static void hs_push(HStack *s, UWord x) {
 
 static uint32_t hash_from(Term t, uint32_t hash) {
     if (is_immed(t)) return h2(hash, (uint32_t)t, (uint32_t)(t >> 32), HCONST);
-    HStack s = { .n = 0, .cap = 64 };
+    HStack s;                      /* no initializer: it would zero the 512-byte array */
+    s.n = 0;
+    s.cap = 64;
     s.w = s.small;
     for (;;) {
         switch (primary_tag(t)) {

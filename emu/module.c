@@ -74,6 +74,7 @@ void tb_module_register(TbModule *m) {
     }
     m->next = modules;
     modules = m;
+    tb_module_changed();
 }
 
 void tb_module_publish_exports(TbModule *m) {
@@ -106,6 +107,7 @@ bool tb_module_make_old(Term name) {
     shell->next = cur->next;
     cur->next = NULL;
     cur->old = NULL;
+    tb_module_changed();
     return true;
 }
 
@@ -122,15 +124,50 @@ bool tb_module_purge_old(Term name) {
         *pp = cur->next;
         free(cur);
     }
+    tb_module_changed();
     return true;
 }
 
+/* Code address -> module: a sorted index of the code blocks of current and
+ * old versions, rebuilt after the module list changes (rare) and searched
+ * in O(log n) — exceptions walk the stack with it, and bs_create_bin's
+ * string segments find their module's string table. */
+typedef struct { const UWord *lo, *hi; TbModule *m; } CodeRange;
+static CodeRange *ranges;
+static size_t nranges, ranges_cap;
+static unsigned modules_gen = 1, ranges_gen;
+
+void tb_module_changed(void) { modules_gen++; }
+
+static int range_cmp(const void *a, const void *b) {
+    const UWord *x = ((const CodeRange *)a)->lo, *y = ((const CodeRange *)b)->lo;
+    return x < y ? -1 : x > y;
+}
+
+static void ranges_rebuild(void) {
+    nranges = 0;
+    for (TbModule *m = modules; m; m = m->next)
+        for (TbModule *v = m; v; v = v->old) {
+            if (!v->code) continue;
+            if (nranges == ranges_cap) {
+                ranges_cap = ranges_cap ? 2 * ranges_cap : 256;
+                ranges = realloc(ranges, ranges_cap * sizeof *ranges);
+                if (!ranges) abort();
+            }
+            ranges[nranges++] = (CodeRange){v->code, v->code + v->code_words, v};
+        }
+    qsort(ranges, nranges, sizeof *ranges, range_cmp);
+    ranges_gen = modules_gen;
+}
+
 TbModule *tb_module_of_code(const UWord *pc) {
-    for (TbModule *m = modules; m; m = m->next) {
-        for (TbModule *v = m; v; v = v->old)
-            if (pc >= v->code && pc < v->code + v->code_words) return v;
+    if (ranges_gen != modules_gen) ranges_rebuild();
+    size_t lo = 0, hi = nranges;              /* the last range starting at or before pc */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ranges[mid].lo <= pc) lo = mid + 1; else hi = mid;
     }
-    return NULL;
+    return lo && pc < ranges[lo - 1].hi ? ranges[lo - 1].m : NULL;
 }
 
 TbModule *tb_module_first(void) { return modules; }

@@ -80,6 +80,8 @@ bool tb_module_purge_old(Term name);
 TbModule *tb_module_first(void);
 /* Map a code address to its module/function for stacktraces; NULL if none. */
 TbModule *tb_module_of_code(const UWord *pc);
+/* The module list changed outside tb_module_register/make_old/purge_old. */
+void tb_module_changed(void);
 
 /* Literal areas live in one reserved address range so that "is this a literal?"
  * is a pair of compares (messages and GC share literals without copying). */

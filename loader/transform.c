@@ -393,20 +393,28 @@ static int rule_match_string(Loader *ld, int genop, const TbGenArg *args, unsign
     return tb_emit_generic(ld, genop, args, n);
 }
 
-/* bs_create_bin: `string` segments name StrT bytes (value = offset, size = bytes). */
+/* bs_create_bin: `string` segments name StrT bytes (value = offset, size =
+ * bytes); checked, then emitted as the address of the bytes. */
 static int rule_create_bin(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
-    if (n >= 6 && args[5].kind == TB_ARG_LIST) {
-        const TbGenArg *l = &args[6];
-        for (int64_t i = 0; i + 6 <= args[5].val; i += 6) {
-            Term type;
-            if (!tb_arg_const(ld, &l[i], &type)) return tb_load_fail(ld, "bad segment type");
-            if (type != AM(string)) continue;
-            if (l[i + 4].kind != TB_ARG_U || l[i + 5].kind != TB_ARG_I ||
-                !strt_range_ok(ld, l[i + 4].val, l[i + 5].val))
-                return tb_load_fail(ld, "string segment outside StrT");
+    if (n < 6 || args[5].kind != TB_ARG_LIST) return tb_emit_generic(ld, genop, args, n);
+    TbGenArg *v = malloc(n * sizeof *v);
+    if (!v) abort();
+    memcpy(v, args, n * sizeof *v);
+    TbGenArg *l = &v[6];
+    for (int64_t i = 0; i + 6 <= args[5].val; i += 6) {
+        Term type;
+        if (!tb_arg_const(ld, &l[i], &type)) { free(v); return tb_load_fail(ld, "bad segment type"); }
+        if (type != AM(string)) continue;
+        if (l[i + 4].kind != TB_ARG_U || l[i + 5].kind != TB_ARG_I ||
+            !strt_range_ok(ld, l[i + 4].val, l[i + 5].val)) {
+            free(v);
+            return tb_load_fail(ld, "string segment outside StrT");
         }
+        l[i + 4].val = (int64_t)(UWord)(ld->strings + l[i + 4].val);
     }
-    return tb_emit_generic(ld, genop, args, n);
+    int r = tb_emit_generic(ld, genop, v, n);
+    free(v);
+    return r;
 }
 
 /* An unsigned byte from a context in X to X (parsing loops): its own
