@@ -43,6 +43,9 @@ static inline bool tb_eq_fast(Term a, Term b) {
 static inline bool tb_eq_exact_fast(Term a, Term b) {
     if (a == b) return true;
     if (is_immed(a) || is_immed(b)) return false;   /* an immediate =:= only itself */
+    if (is_boxed(a) && is_boxed(b) && *boxed_val(a) != *boxed_val(b) &&
+        header_sub(*boxed_val(a)) == HDR_SUB_TUPLE)
+        return false;                               /* a tuple, and not one of this arity */
     return tb_eq_exact(a, b);
 }
 static inline int tb_cmp_fast(Term a, Term b) {

@@ -37,6 +37,7 @@ OPCASE(get_two_tuple_elements) {
     XR(4) = t[A(3) + 1];
     NEXTOP(get_two_tuple_elements);
 }
+OPCASE(get_tuple_element_xy) { YR(2) = tuple_val(XR(0))[A(1) + 1]; NEXTOP(get_tuple_element_xy); }
 OPCASE(get_tuple_element) { D(2) = tuple_val(S(0))[A(1) + 1]; NEXTOP(get_tuple_element); }
 OPCASE(set_tuple_element) {
     tuple_val(S(1))[A(2) + 1] = S(0);

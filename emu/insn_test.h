@@ -15,6 +15,11 @@ TEST(is_nonempty_list, is_list(t_))
 TEST(is_tuple, is_tuple(t_))
 TEST(test_arity, *tuple_val(t_) == make_arityval(A(2)))
 TEST(is_tuple_of_arity, is_tuple_arity(t_, A(2)))
+OPCASE(is_tagged_tuple_x) {
+    Term t_ = XR(1);
+    if (!(is_tuple_arity(t_, A(2)) && tuple_val(t_)[1] == (Term)A(3))) { I = LABEL(0); DISPATCH(); }
+    NEXTOP(is_tagged_tuple_x);
+}
 TEST(is_tagged_tuple, is_tuple_arity(t_, A(2)) && tuple_val(t_)[1] == (Term)A(3))
 TEST(is_function, is_fun(t_))
 TEST(is_function2, tb_is_function2(t_, S(2)))
