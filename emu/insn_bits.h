@@ -1,19 +1,34 @@
 /* insn_bits.h — binary construction and matching.  The work is in
  * emu/bs_ops.c; bodies here only decode operands.  Included in interp.c. */
 
-OPCASE(bs_create_bin) {
-    UWord n = A(5);
-    ENSURE(A(1) + SUB_BIN_WORDS + PROC_BIN_WORDS, A(2));   /* the compiler's Alloc, as ERTS */
-    SWAPOUT;
-    Term r = tb_bs_create(p, &A(6), n, x, E, (unsigned)A(3));
-    SWAPIN;
-    if (r == TB_NONE) {
-        if (A(0)) { I = LABEL(0); DISPATCH(); }
-        RAISE(I);
+#define BS_CREATE(name) do {                                              \
+        UWord n_ = A(5);                                                  \
+        ENSURE(A(1) + SUB_BIN_WORDS + PROC_BIN_WORDS, A(2));   /* the compiler's Alloc, as ERTS */ \
+        SWAPOUT;                                                          \
+        Term r_ = tb_bs_create(p, &A(6), n_, x, E, (unsigned)A(3));       \
+        SWAPIN;                                                           \
+        if (r_ == TB_NONE) {                                              \
+            if (A(0)) { I = LABEL(0); DISPATCH(); }                       \
+            RAISE(I);                                                     \
+        }                                                                 \
+        D(4) = r_;                                                        \
+        NEXT(W_##name + n_);                                              \
+    } while (0)
+/* The loader checked the segment list's shape (loader/transform.c): the
+ * accumulator is l[4], the integer l[10], its constant size l[11] times
+ * unit l[8] a whole number of bytes.  The common case writes in place. */
+OPCASE(bs_create_bin_append_bytes) {
+    const UWord *l_ = &A(6);
+    Term v_ = SRC(l_[10]);
+    if (is_small(v_)) {
+        Term r_ = tb_bs_private_append_bytes(p, SRC(l_[4]), (uint64_t)small_val(v_),
+                                             (UWord)small_val((Term)l_[11]) * l_[8]);
+        if (r_ != TB_NONE) { D(4) = r_; NEXT(W_bs_create_bin_append_bytes + A(5)); }
     }
-    D(4) = r;
-    NEXT(W_bs_create_bin + n);
+    BS_CREATE(bs_create_bin_append_bytes);
 }
+OPCASE(bs_create_bin) BS_CREATE(bs_create_bin);
+#undef BS_CREATE
 OPCASE(bs_init_writable) {
     SWAPOUT;
     x[0] = tb_bs_writable(p, x[0]);

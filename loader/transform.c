@@ -393,6 +393,23 @@ static int rule_match_string(Loader *ld, int genop, const TbGenArg *args, unsign
     return tb_emit_generic(ld, genop, args, n);
 }
 
+/* <<Acc/binary, Int:Size>> into a private accumulator, Size a constant
+ * whole number of bytes up to 8, unsigned big-endian: the comprehension
+ * idiom, with an instruction of its own (operands as bs_create_bin's). */
+static bool append_bytes_shape(Loader *ld, const TbGenArg *v, unsigned n) {
+    if (n != 6 + 12 || v[5].kind != TB_ARG_LIST || v[5].val != 12) return false;
+    const TbGenArg *l = &v[6];
+    Term type, type2, flags, size;
+    if (!tb_arg_const(ld, &l[0], &type) || type != tb_atom_cstr("private_append")) return false;
+    if (l[2].kind != TB_ARG_U || (l[2].val != 1 && l[2].val != 8)) return false;
+    if (!tb_arg_const(ld, &l[6], &type2) || type2 != AM(integer)) return false;
+    if (!tb_arg_const(ld, &l[9], &flags) || flags != NIL) return false;
+    if (l[8].kind != TB_ARG_U || l[11].kind != TB_ARG_I) return false;
+    if (!tb_arg_const(ld, &l[11], &size) || !is_small(size)) return false;
+    int64_t bits = small_val(size) * l[8].val;
+    return bits > 0 && bits <= 64 && bits % 8 == 0;
+}
+
 /* bs_create_bin: `string` segments name StrT bytes (value = offset, size =
  * bytes); checked, then emitted as the address of the bytes. */
 static int rule_create_bin(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
@@ -412,7 +429,8 @@ static int rule_create_bin(Loader *ld, int genop, const TbGenArg *args, unsigned
         }
         l[i + 4].val = (int64_t)(UWord)(ld->strings + l[i + 4].val);
     }
-    int r = tb_emit_generic(ld, genop, v, n);
+    int r = append_bytes_shape(ld, v, n) ? tb_emit_op(ld, OP_bs_create_bin_append_bytes, v, n)
+                                          : tb_emit_generic(ld, genop, v, n);
     free(v);
     return r;
 }
