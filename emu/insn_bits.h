@@ -52,6 +52,25 @@ OPCASE(bs_init_writable) {
         NEXTOP(name);                                                     \
     }
 START_MATCH(bs_start_match3_x, XR(1), XR(2))
+OPCASE(bs_start_match3_pos_x) {
+    Term src_ = XR(1);
+    if (is_match_state(src_)) {
+        XR(2) = src_;
+        XR(3) = make_small((SWord)((TbMatchState *)boxed_val(src_))->offset);
+        NEXTOP(bs_start_match3_pos_x);
+    }
+    SWAPOUT;
+    src_ = tb_bs_start(p, src_);
+    SWAPIN;
+    if (src_ == TB_NONE) {
+        if (A(0)) { I = LABEL(0); DISPATCH(); }
+        p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarg); p->ftop = NIL;
+        RAISE(I);
+    }
+    XR(2) = src_;
+    XR(3) = make_small((SWord)((TbMatchState *)boxed_val(src_))->offset);
+    NEXTOP(bs_start_match3_pos_x);
+}
 START_MATCH(bs_start_match3, S(1), D(2))
 #undef START_MATCH
 #define MS(n) ((TbMatchState *)boxed_val(SRC(A(n))))
@@ -64,6 +83,25 @@ START_MATCH(bs_start_match3, S(1), D(2))
         D(5) = out_;                                                      \
         NEXTOP(name);                                                     \
     }
+OPCASE(bs_get_byte_unit8_x) {
+    /* exactly bs_get_integer2 then bs_test_unit: the byte is taken (and the
+     * offset moved) before the unit test can fail */
+    TbMatchState *ms_ = (TbMatchState *)boxed_val(XR(1));
+    UWord off_ = ms_->offset;
+    if ((off_ & 7) == 0 && ms_->size - off_ >= 8) {
+        XR(2) = make_small(ms_->base[off_ >> 3]);
+        ms_->offset = off_ + 8;
+    } else {
+        Term out_;
+        SWAPOUT;
+        bool ok_ = tb_bs_get(p, ms_, TB_BS_INTEGER, make_small(8), 1, 0, &out_);
+        SWAPIN;
+        if (!ok_) { I = LABEL(0); DISPATCH(); }
+        XR(2) = out_;
+    }
+    if ((ms_->size - ms_->offset) & 7) { I = LABEL(0); DISPATCH(); }
+    NEXTOP(bs_get_byte_unit8_x);
+}
 OPCASE(bs_get_byte_x) {
     TbMatchState *ms_ = (TbMatchState *)boxed_val(XR(1));
     UWord off_ = ms_->offset;

@@ -233,6 +233,15 @@ static int rule_start_match4(Loader *ld, int genop, const TbGenArg *args, unsign
     if (n != 4) return tb_load_fail(ld, "bad bs_start_match4");
     TbGenArg v[4] = {args[0], args[2], args[1], args[3]};
     if (v[0].kind != TB_ARG_F) v[0] = (TbGenArg){.kind = TB_ARG_F, .val = 0};   /* no_fail / resume */
+    /* | bs_get_position Ctx Dst Live: a parsing loop's head, one instruction */
+    const TbBeamFile *b = ld->b;
+    uint32_t at = ld->op_index + 1;
+    if (at < b->op_count && b->ops[at].op == GENOP_bs_get_position && b->ops[at].nargs == 3) {
+        const TbGenArg *g = &b->args[b->ops[at].args];
+        TbGenArg w[7] = {v[0], v[1], v[2], v[3], g[0], g[1], g[2]};
+        if (g[0].kind == v[3].kind && g[0].val == v[3].val && tb_op_fits(ld, OP_bs_start_match3_pos_x, w, 7))
+            return tb_emit_op(ld, OP_bs_start_match3_pos_x, w, 7) ? -1 : 1;
+    }
     return tb_emit_generic(ld, GENOP_bs_start_match3, v, 4);
 }
 
@@ -332,6 +341,7 @@ static const struct Fusion {
     {{GENOP_is_tuple, GENOP_test_arity, 0}, OP_is_tuple_of_arity, {{0, 2}, {1, 3}}, {0, 0}},
     {{GENOP_test_heap, GENOP_put_tuple2, 0}, OP_test_heap_put_tuple2, {{0, 0}}, {0, 0}},
     {{GENOP_allocate, GENOP_init_yregs, 0}, OP_allocate_init_yregs, {{0, 0}}, {0, 0}},
+    {{GENOP_bs_start_match3, GENOP_bs_get_position, 0}, OP_bs_start_match3_pos_x, {{3, 4}}, {0, 0}},
 };
 
 /* Try the fusions starting at the current instruction; returns the number of
@@ -442,6 +452,15 @@ static int rule_get_integer(Loader *ld, int genop, const TbGenArg *args, unsigne
         args[4].kind == TB_ARG_U && args[3].val * args[4].val == 8 && args[5].kind == TB_ARG_U &&
         !(args[5].val & TB_BSF_SIGNED)) {
         TbGenArg v[3] = {args[0], args[1], args[6]};
+        /* | bs_test_unit F Ctx 8 (<<B, Rest/binary>>): one instruction */
+        const TbBeamFile *b = ld->b;
+        uint32_t at = ld->op_index + 1;
+        if (at < b->op_count && b->ops[at].op == GENOP_bs_test_unit && b->ops[at].nargs == 3) {
+            const TbGenArg *t = &b->args[b->ops[at].args];
+            if (t[0].kind == args[0].kind && t[0].val == args[0].val && t[1].kind == TB_ARG_X &&
+                t[1].val == args[1].val && t[2].kind == TB_ARG_U && t[2].val == 8)
+                return tb_emit_op(ld, OP_bs_get_byte_unit8_x, v, 3) ? -1 : 1;
+        }
         return tb_emit_op(ld, OP_bs_get_byte_x, v, 3);
     }
     return tb_emit_generic(ld, genop, args, n);
@@ -489,7 +508,7 @@ int tb_transform(Loader *ld, int genop, const TbGenArg *args, unsigned n) {
     }
     if (genop == GENOP_move || genop == GENOP_deallocate || genop == GENOP_is_nonempty_list ||
         genop == GENOP_allocate || genop == GENOP_test_heap || genop == GENOP_get_tuple_element ||
-        genop == GENOP_is_tuple) {
+        genop == GENOP_is_tuple || genop == GENOP_bs_start_match3) {
         int k = try_fusions(ld, genop);
         if (k != 0) return k;
         /* a fusion that consumed nothing extra cannot happen: all are 2+ ops */

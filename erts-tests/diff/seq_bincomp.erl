@@ -2,7 +2,8 @@
 %% append instruction (bs_create_bin_append_bytes): 1-8 byte integers,
 %% negative and too-large values, bignums and non-integers (the general
 %% path and its errors), an accumulator shared mid-way (no in-place write),
-%% and appends to a binary that is not a private accumulator.
+%% and appends to a binary that is not a private accumulator; byte-parsing
+%% loops.
 -module(seq_bincomp).
 -export([main/0]).
 
@@ -19,7 +20,21 @@ main() ->
     erlang:display(acc(lists:seq(1, 20), <<>>, [])),
     Shared = acc2(lists:seq(1, 10), <<"pre">>),
     erlang:display(Shared),
+    %% <<B, Rest/binary>> parsing loops (bs_start_match3_pos_x,
+    %% bs_get_byte_unit8_x): aligned, a bitstring whose rest is not whole
+    %% bytes, and a context that starts off a byte boundary
+    erlang:display(sum(list_to_binary(lists:seq(0, 255)), 0)),
+    erlang:display(sum(<<1, 2, 3, 1:3>>, 0)),
+    <<_:5, Odd/bitstring>> = <<255, 1, 2, 3, 4>>,
+    erlang:display({bit_size(Odd), sum(Odd, 0)}),
+    <<_:3, Odd2:24/bitstring, _/bitstring>> = <<7, 8, 9, 10>>,
+    erlang:display(sum(Odd2, 0)),
+    erlang:display(sum(<<>>, 0)),
     ok.
+
+sum(<<B, Rest/binary>>, Acc) -> sum(Rest, Acc + B);
+sum(<<>>, Acc) -> Acc;
+sum(Other, Acc) -> {rest, Other, Acc}.
 
 %% keeps every intermediate accumulator: each append after the first copy
 acc([], B, Seen) -> {B, lists:reverse(Seen)};
