@@ -35,8 +35,9 @@ OPCASE(bs_init_writable) {
     SWAPIN;
     NEXTOP(bs_init_writable);
 }
-/* A context passed back in (a loop's next round) is used as it is. */
-#define START_MATCH(name, src, dst) OPCASE(name) {                        \
+/* A context passed back in (a loop's next round) is used as it is; `then`
+ * runs with the context in src_ (the _pos form also saves its position). */
+#define START_MATCH(name, src, dst, then) OPCASE(name) {                  \
         Term src_ = (src);                                                \
         if (!is_match_state(src_)) {                                      \
             SWAPOUT;                                                      \
@@ -49,29 +50,12 @@ OPCASE(bs_init_writable) {
             }                                                             \
         }                                                                 \
         dst = src_;                                                       \
+        then;                                                             \
         NEXTOP(name);                                                     \
     }
-START_MATCH(bs_start_match3_x, XR(1), XR(2))
-OPCASE(bs_start_match3_pos_x) {
-    Term src_ = XR(1);
-    if (is_match_state(src_)) {
-        XR(2) = src_;
-        XR(3) = make_small((SWord)((TbMatchState *)boxed_val(src_))->offset);
-        NEXTOP(bs_start_match3_pos_x);
-    }
-    SWAPOUT;
-    src_ = tb_bs_start(p, src_);
-    SWAPIN;
-    if (src_ == TB_NONE) {
-        if (A(0)) { I = LABEL(0); DISPATCH(); }
-        p->freason = EXC_CLASS_ERROR | EXC_SAVE_TRACE; p->fvalue = AM(badarg); p->ftop = NIL;
-        RAISE(I);
-    }
-    XR(2) = src_;
-    XR(3) = make_small((SWord)((TbMatchState *)boxed_val(src_))->offset);
-    NEXTOP(bs_start_match3_pos_x);
-}
-START_MATCH(bs_start_match3, S(1), D(2))
+START_MATCH(bs_start_match3_x, XR(1), XR(2), (void)0)
+START_MATCH(bs_start_match3_pos_x, XR(1), XR(2), XR(3) = make_small((SWord)((TbMatchState *)boxed_val(src_))->offset))
+START_MATCH(bs_start_match3, S(1), D(2), (void)0)
 #undef START_MATCH
 #define MS(n) ((TbMatchState *)boxed_val(SRC(A(n))))
 #define BS_GET(name, kind) OPCASE(name) {                                 \
@@ -83,41 +67,29 @@ START_MATCH(bs_start_match3, S(1), D(2))
         D(5) = out_;                                                      \
         NEXTOP(name);                                                     \
     }
-OPCASE(bs_get_byte_unit8_x) {
-    /* exactly bs_get_integer2 then bs_test_unit: the byte is taken (and the
-     * offset moved) before the unit test can fail */
-    TbMatchState *ms_ = (TbMatchState *)boxed_val(XR(1));
-    UWord off_ = ms_->offset;
-    if ((off_ & 7) == 0 && ms_->size - off_ >= 8) {
-        XR(2) = make_small(ms_->base[off_ >> 3]);
-        ms_->offset = off_ + 8;
-    } else {
-        Term out_;
-        SWAPOUT;
-        bool ok_ = tb_bs_get(p, ms_, TB_BS_INTEGER, make_small(8), 1, 0, &out_);
-        SWAPIN;
-        if (!ok_) { I = LABEL(0); DISPATCH(); }
-        XR(2) = out_;
+/* An unsigned byte into X; the unit8 form then requires the rest to be
+ * whole bytes (bs_get_integer2 | bs_test_unit 8: the byte is taken, and
+ * the offset moved, before that test can fail — as the pair does). */
+#define GET_BYTE(name, unit8) OPCASE(name) {                              \
+        TbMatchState *ms_ = (TbMatchState *)boxed_val(XR(1));             \
+        UWord off_ = ms_->offset;                                         \
+        if ((off_ & 7) == 0 && ms_->size - off_ >= 8) {                   \
+            XR(2) = make_small(ms_->base[off_ >> 3]);                     \
+            ms_->offset = off_ + 8;                                       \
+        } else {                                                          \
+            Term out_;                                                    \
+            SWAPOUT;                                                      \
+            bool ok_ = tb_bs_get(p, ms_, TB_BS_INTEGER, make_small(8), 1, 0, &out_); \
+            SWAPIN;                                                       \
+            if (!ok_) { I = LABEL(0); DISPATCH(); }                       \
+            XR(2) = out_;                                                 \
+        }                                                                 \
+        if ((unit8) && ((ms_->size - ms_->offset) & 7)) { I = LABEL(0); DISPATCH(); } \
+        NEXTOP(name);                                                     \
     }
-    if ((ms_->size - ms_->offset) & 7) { I = LABEL(0); DISPATCH(); }
-    NEXTOP(bs_get_byte_unit8_x);
-}
-OPCASE(bs_get_byte_x) {
-    TbMatchState *ms_ = (TbMatchState *)boxed_val(XR(1));
-    UWord off_ = ms_->offset;
-    if ((off_ & 7) == 0 && ms_->size - off_ >= 8) {
-        XR(2) = make_small(ms_->base[off_ >> 3]);
-        ms_->offset = off_ + 8;
-        NEXTOP(bs_get_byte_x);
-    }
-    Term out_;
-    SWAPOUT;
-    bool ok_ = tb_bs_get(p, ms_, TB_BS_INTEGER, make_small(8), 1, 0, &out_);
-    SWAPIN;
-    if (!ok_) { I = LABEL(0); DISPATCH(); }
-    XR(2) = out_;
-    NEXTOP(bs_get_byte_x);
-}
+GET_BYTE(bs_get_byte_unit8_x, true)
+GET_BYTE(bs_get_byte_x, false)
+#undef GET_BYTE
 OPCASE(bs_get_integer2) {
     /* inline: an unsigned byte at a byte boundary (parsing loops) */
     TbMatchState *ms_ = MS(1);
