@@ -20,18 +20,20 @@ static void push(TermStack *s, Term t) {
     s->v[s->n++] = t;
 }
 
-UWord tb_size_object(Term t) {
+/* own: count (and below, copy) literal data too, for copies that must not
+ * depend on the code that holds the literals (ETS tables). */
+static inline UWord size_object(Term t, bool own) {
     UWord size = 0;
     TermStack st;
     st.v = st.small; st.n = 0; st.cap = 64;
     for (;;) {
-        if (is_list(t) && !tb_is_literal_ptr(list_val(t))) {
+        if (is_list(t) && (own || !tb_is_literal_ptr(list_val(t)))) {
             size += 2;
             push(&st, CDR(list_val(t)));
             t = CAR(list_val(t));
             continue;
         }
-        if (is_boxed(t) && !tb_is_literal_ptr(boxed_val(t))) {
+        if (is_boxed(t) && (own || !tb_is_literal_ptr(boxed_val(t)))) {
             Term *o = boxed_val(t);
             UWord first, count;
             size += tb_object_words(o);
@@ -45,11 +47,14 @@ UWord tb_size_object(Term t) {
     return size;
 }
 
-static Term copy_shallow(Term t, Term **hpp, TbProcBin **off_heap) {
+UWord tb_size_object(Term t) { return size_object(t, false); }
+UWord tb_size_object_owned(Term t) { return size_object(t, true); }
+
+static inline Term copy_shallow(Term t, Term **hpp, TbProcBin **off_heap, bool own) {
     Term *hp = *hpp;
     if (is_list(t)) {
         Term *c = list_val(t);
-        if (tb_is_literal_ptr(c)) return t;
+        if (!own && tb_is_literal_ptr(c)) return t;
         hp[0] = c[0];
         hp[1] = c[1];
         *hpp = hp + 2;
@@ -57,12 +62,13 @@ static Term copy_shallow(Term t, Term **hpp, TbProcBin **off_heap) {
     }
     if (is_boxed(t)) {
         Term *o = boxed_val(t);
-        if (tb_is_literal_ptr(o)) return t;
+        if (!own && tb_is_literal_ptr(o)) return t;
         UWord w = tb_object_words(o);
         memcpy(hp, o, w * sizeof(Term));
         if (header_sub(*o) == HDR_SUB_REFC_BIN) {
             TbProcBin *pb = (TbProcBin *)hp;
             tb_binary_ref(pb->val);
+            if (own) pb->flags = 0;          /* a stored copy is never appended to */
             pb->next = *off_heap;
             *off_heap = pb;
         } else if (is_magic_ref_header(*o)) {
@@ -77,24 +83,26 @@ static Term copy_shallow(Term t, Term **hpp, TbProcBin **off_heap) {
     return t;
 }
 
-Term tb_copy_object(Term t, Term **hpp, TbProcBin **off_heap) {
+static inline Term copy_object(Term t, Term **hpp, TbProcBin **off_heap, bool own) {
     Term *start = *hpp;
-    Term res = copy_shallow(t, hpp, off_heap);
+    Term res = copy_shallow(t, hpp, off_heap, own);
     for (Term *scan = start; scan < *hpp;) {
         Term w = *scan;
         if (is_header(w)) {
             UWord first, count;
             tb_object_term_words(scan, &first, &count);
-            for (UWord i = 0; i < count; i++) scan[first + i] = copy_shallow(scan[first + i], hpp, off_heap);
+            for (UWord i = 0; i < count; i++) scan[first + i] = copy_shallow(scan[first + i], hpp, off_heap, own);
             if (header_sub(w) == HDR_SUB_MATCHSTATE) tb_match_state_rebase(scan);
             scan += tb_object_words(scan);
         } else {
-            *scan = copy_shallow(w, hpp, off_heap);
+            *scan = copy_shallow(w, hpp, off_heap, own);
             scan++;
         }
     }
     return res;
 }
+Term tb_copy_object(Term t, Term **hpp, TbProcBin **off_heap) { return copy_object(t, hpp, off_heap, false); }
+Term tb_copy_object_owned(Term t, Term **hpp, TbProcBin **off_heap) { return copy_object(t, hpp, off_heap, true); }
 
 Term tb_copy_to_literal(Term t, TbProcBin **off_heap) {
     if (is_immed(t)) return t;

@@ -18,6 +18,11 @@ UWord tb_size_object(Term t);
 /* Copy a term to hp (which has tb_size_object(t) words); ProcBins get a new
  * reference and are linked on *off_heap.  Literals are shared. */
 Term tb_copy_object(Term t, Term **hp, struct TbProcBin **off_heap);
+/* The same, literals copied too (size with tb_size_object_owned), and
+ * binaries marked not appendable: a copy that owns all of its data, for
+ * storage that outlives the process and the code (ETS). */
+UWord tb_size_object_owned(Term t);
+Term tb_copy_object_owned(Term t, Term **hp, struct TbProcBin **off_heap);
 /* A copy of t in the literal area (immediates as they are); refc binaries it
  * references are linked on *off_heap. */
 Term tb_copy_to_literal(Term t, struct TbProcBin **off_heap);

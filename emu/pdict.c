@@ -10,23 +10,12 @@
 #include "map.h"
 #include "compare.h"
 #include "atom.h"
+#include "../bifs/bif.h"   /* tb_cons, tb_tuple2 */
 #include <stdlib.h>
 #include <stdio.h>
 
 #define PD_INITIAL 8
 
-static Term cons(TbProcess *p, Term h, Term t) {
-    Term *hp = tb_halloc(p, 2);
-    hp[0] = h; hp[1] = t;
-    return make_list(hp);
-}
-static Term tuple2(TbProcess *p, Term a, Term b) {
-    Term *hp = tb_halloc(p, 3);
-    hp[0] = make_arityval(2); hp[1] = a; hp[2] = b;
-    return make_boxed(hp);
-}
-
-static bool key_eq(Term a, Term b) { return a == b || (!is_immed(a) && !is_immed(b) && tb_eq_exact(a, b)); }
 
 static uint32_t pd_hash(Term k) {
     if (is_small(k)) return (uint32_t)(k >> 4);          /* ERTS's unsigned_val */
@@ -59,10 +48,10 @@ static TbDict *ensure_size(TbDict *d, unsigned need) {
 Term tb_pd_get(const TbDict *d, Term key) {
     if (!d) return AM(undefined);
     Term b = d->slot[slot_of(d, pd_hash(key))];
-    if (is_tuple(b)) return key_eq(tuple_val(b)[1], key) ? tuple_val(b)[2] : AM(undefined);
+    if (is_tuple(b)) return tb_eq_exact_fast(tuple_val(b)[1], key) ? tuple_val(b)[2] : AM(undefined);
     for (; is_list(b); b = CDR(list_val(b))) {
         const Term *kv = tuple_val(CAR(list_val(b)));
-        if (key_eq(kv[1], key)) return kv[2];
+        if (tb_eq_exact_fast(kv[1], key)) return kv[2];
     }
     return AM(undefined);
 }
@@ -96,8 +85,8 @@ static void grow(TbProcess *p) {
         Term stay = NIL, move = NIL;
         for (; is_list(l); l = CDR(list_val(l))) {
             Term e = CAR(list_val(l));
-            if (slot_of(d, pd_hash(tuple_val(e)[1])) == pos) stay = cons(p, e, stay);
-            else move = cons(p, e, move);
+            if (slot_of(d, pd_hash(tuple_val(e)[1])) == pos) stay = tb_cons(p, e, stay);
+            else move = tb_cons(p, e, move);
         }
         d->slot[pos] = single(stay);
         d->slot[pos + home] = single(move);
@@ -118,10 +107,10 @@ static void shrink(TbProcess *p) {
         Term hi = d->slot[d->used - 1], lo = d->slot[d->split];
         if (hi != NIL) {
             if (lo == NIL) d->slot[d->split] = hi;
-            else if (is_tuple(lo)) d->slot[d->split] = cons(p, lo, is_tuple(hi) ? cons(p, hi, NIL) : hi);
-            else if (is_tuple(hi)) d->slot[d->split] = cons(p, hi, lo);
+            else if (is_tuple(lo)) d->slot[d->split] = tb_cons(p, lo, is_tuple(hi) ? tb_cons(p, hi, NIL) : hi);
+            else if (is_tuple(hi)) d->slot[d->split] = tb_cons(p, hi, lo);
             else {
-                for (; is_list(hi); hi = CDR(list_val(hi))) lo = cons(p, CAR(list_val(hi)), lo);
+                for (; is_list(hi); hi = CDR(list_val(hi))) lo = tb_cons(p, CAR(list_val(hi)), lo);
                 d->slot[d->split] = lo;
             }
         }
@@ -145,20 +134,20 @@ Term tb_pd_put(TbProcess *p, Term key, Term val) {
     }
     unsigned ix = slot_of(d, pd_hash(key));
     Term old = d->slot[ix];
-    Term tpl = tuple2(p, key, val);
+    Term tpl = tb_tuple2(p, key, val);
     if (old == NIL) {
         d->slot[ix] = tpl;
         d->n++;
     } else if (is_tuple(old)) {
-        if (key_eq(tuple_val(old)[1], key)) { d->slot[ix] = tpl; return tuple_val(old)[2]; }
-        d->slot[ix] = cons(p, tpl, cons(p, old, NIL));
+        if (tb_eq_exact_fast(tuple_val(old)[1], key)) { d->slot[ix] = tpl; return tuple_val(old)[2]; }
+        d->slot[ix] = tb_cons(p, tpl, tb_cons(p, old, NIL));
         d->n++;
     } else {
         UWord at = 0;
         Term t = old;
-        for (; is_list(t) && !key_eq(tuple_val(CAR(list_val(t)))[1], key); t = CDR(list_val(t))) at++;
+        for (; is_list(t) && !tb_eq_exact_fast(tuple_val(CAR(list_val(t)))[1], key); t = CDR(list_val(t))) at++;
         if (!is_list(t)) {
-            d->slot[ix] = cons(p, tpl, old);
+            d->slot[ix] = tb_cons(p, tpl, old);
             d->n++;
         } else {
             /* rebuild the cells before the key, the new entry first (as ERTS) */
@@ -183,13 +172,13 @@ Term tb_pd_erase(TbProcess *p, Term key) {
     unsigned ix = slot_of(d, pd_hash(key));
     Term old = d->slot[ix], ret = AM(undefined);
     if (is_tuple(old)) {
-        if (!key_eq(tuple_val(old)[1], key)) return ret;
+        if (!tb_eq_exact_fast(tuple_val(old)[1], key)) return ret;
         d->slot[ix] = NIL;
         ret = tuple_val(old)[2];
     } else if (is_list(old)) {
         UWord at = 0;
         Term t = old;
-        for (; is_list(t) && !key_eq(tuple_val(CAR(list_val(t)))[1], key); t = CDR(list_val(t))) at++;
+        for (; is_list(t) && !tb_eq_exact_fast(tuple_val(CAR(list_val(t)))[1], key); t = CDR(list_val(t))) at++;
         if (!is_list(t)) return ret;
         ret = tuple_val(CAR(list_val(t)))[2];
         Term rest = CDR(list_val(t));
@@ -217,7 +206,7 @@ Term tb_pd_list(TbProcess *p, const TbDict *d, bool keys, Term (*copy)(TbProcess
             Term e = CAR(list_val(l));
             if (keys) e = tuple_val(e)[1];
             if (copy) e = copy(p, arg, e);
-            res = cons(p, e, res);
+            res = tb_cons(p, e, res);
         }
     }
     return res;
@@ -232,7 +221,7 @@ Term tb_pd_keys_of(TbProcess *p, Term val) {
         Term one[2] = {b, NIL};
         for (Term l = is_tuple(b) ? make_list(one) : b; is_list(l); l = CDR(list_val(l))) {
             const Term *kv = tuple_val(CAR(list_val(l)));
-            if (key_eq(kv[2], val)) res = cons(p, kv[1], res);
+            if (tb_eq_exact_fast(kv[2], val)) res = tb_cons(p, kv[1], res);
         }
     }
     return res;

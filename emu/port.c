@@ -463,28 +463,6 @@ void tb_drv_set_timer(TbPort *pt, uint64_t ms) { tb_poll_timer_set(pt, tb_now_ns
 void tb_drv_cancel_timer(TbPort *pt) { tb_poll_timer_cancel(pt); }
 
 /* ---------------- closing ---------------- */
-static bool port_link_add(TbPort *pt, Term pid) {
-    for (TbLink *l = pt->links; l; l = l->next)
-        if (l->pid == pid) return false;
-    TbLink *l = malloc(sizeof *l);
-    if (!l) abort();
-    l->pid = pid;
-    l->next = pt->links;
-    pt->links = l;
-    return true;
-}
-
-static bool port_link_remove(TbPort *pt, Term pid) {
-    for (TbLink **l = &pt->links; *l; l = &(*l)->next)
-        if ((*l)->pid == pid) {
-            TbLink *d = *l;
-            *l = d->next;
-            free(d);
-            return true;
-        }
-    return false;
-}
-
 /* Close now (caller holds drv_depth): driver stop, then exit signals to the
  * links, 'DOWN' to the monitors; the struct is freed when callbacks return. */
 static void terminate(TbPort *pt, Term reason, bool flush_lines) {
@@ -542,7 +520,7 @@ void tb_port_exit_signal(Term port, Term from, Term reason, bool exit2) {
     if (exit2) {
         if (reason == AM(kill)) reason = AM(killed);
     } else {
-        port_link_remove(pt, from);
+        tb_link_list_remove(&pt->links, from);
         if (reason == AM(normal) && from != pt->connected) return;
     }
     drv_enter();
@@ -557,13 +535,13 @@ void tb_port_link(TbProcess *p, Term port) {
         return;
     }
     tb_link_add(p, port);
-    port_link_add(pt, p->id);
+    tb_link_list_add(&pt->links, p->id);
 }
 
 void tb_port_unlink(TbProcess *p, Term port) {
     tb_link_remove(p, port);
     TbPort *pt = tb_port_lookup(port);
-    if (pt) port_link_remove(pt, p->id);
+    if (pt) tb_link_list_remove(&pt->links, p->id);
 }
 
 Term tb_port_monitor(TbProcess *p, Term item) {
@@ -581,14 +559,7 @@ Term tb_port_monitor(TbProcess *p, Term item) {
     if (!pt) send_down(p->id, ref, item, name, AM(noproc));
     else {
         tb_mon_add(p, ref, pt->id, name, true);
-        TbMon *m = malloc(sizeof *m);
-        if (!m) abort();
-        memcpy(m->ref, ref, sizeof m->ref);
-        m->pid = p->id;
-        m->name = NIL;
-        m->origin = false;
-        m->next = pt->mons;
-        pt->mons = m;
+        tb_mon_list_add(&pt->mons, ref, p->id, NIL, false);
     }
     return tb_ref_make(p, ref);
 }
@@ -605,14 +576,7 @@ bool tb_drv_monitor_process(TbPort *pt, Term pid, uint32_t ref[3]) {
     if (!q || q->status >= TB_PS_EXITING) return false;
     tb_ref_new_nums(ref);
     tb_mon_add(q, ref, pt->id, NIL, false);
-    TbMon *m = malloc(sizeof *m);
-    if (!m) abort();
-    memcpy(m->ref, ref, sizeof m->ref);
-    m->pid = pid;
-    m->name = NIL;
-    m->origin = true;
-    m->next = pt->drv_mons;
-    pt->drv_mons = m;
+    tb_mon_list_add(&pt->drv_mons, ref, pid, NIL, true);
     return true;
 }
 
@@ -732,7 +696,7 @@ void tb_port_connect(TbPort *pt, Term pid) {
     pt->connected = pid;
     if (q) {
         tb_link_add(q, pt->id);
-        port_link_add(pt, pid);
+        tb_link_list_add(&pt->links, pid);
     }
 }
 
@@ -1138,7 +1102,7 @@ named:
     }
     pt->drv_data = d;
     tb_link_add(p, pt->id);
-    port_link_add(pt, p->id);
+    tb_link_list_add(&pt->links, p->id);
     drv_leave();
     res = pt->id;
     goto out;

@@ -13,19 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool tb_link_add(TbProcess *p, Term pid) {
-    for (TbLink *l = p->links; l; l = l->next)
+/* Link and monitor lists are shared by processes and ports (emu/port.c). */
+bool tb_link_list_add(TbLink **list, Term pid) {
+    for (TbLink *l = *list; l; l = l->next)
         if (l->pid == pid) return false;
     TbLink *l = malloc(sizeof *l);
     if (!l) abort();
     l->pid = pid;
-    l->next = p->links;
-    p->links = l;
+    l->next = *list;
+    *list = l;
     return true;
 }
+bool tb_link_add(TbProcess *p, Term pid) { return tb_link_list_add(&p->links, pid); }
 
-bool tb_link_remove(TbProcess *p, Term pid) {
-    for (TbLink **l = &p->links; *l; l = &(*l)->next)
+bool tb_link_list_remove(TbLink **list, Term pid) {
+    for (TbLink **l = list; *l; l = &(*l)->next)
         if ((*l)->pid == pid) {
             TbLink *d = *l;
             *l = d->next;
@@ -34,16 +36,20 @@ bool tb_link_remove(TbProcess *p, Term pid) {
         }
     return false;
 }
+bool tb_link_remove(TbProcess *p, Term pid) { return tb_link_list_remove(&p->links, pid); }
 
-void tb_mon_add(TbProcess *p, const uint32_t ref[3], Term pid, Term name, bool origin) {
+void tb_mon_list_add(TbMon **list, const uint32_t ref[3], Term pid, Term name, bool origin) {
     TbMon *m = malloc(sizeof *m);
     if (!m) abort();
     memcpy(m->ref, ref, sizeof m->ref);
     m->pid = pid;
     m->name = name;
     m->origin = origin;
-    m->next = p->mons;
-    p->mons = m;
+    m->next = *list;
+    *list = m;
+}
+void tb_mon_add(TbProcess *p, const uint32_t ref[3], Term pid, Term name, bool origin) {
+    tb_mon_list_add(&p->mons, ref, pid, name, origin);
 }
 
 TbMon *tb_mon_take(TbProcess *p, const uint32_t ref[3], bool origin) {

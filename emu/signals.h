@@ -19,6 +19,10 @@ typedef struct TbMon {
     bool origin;               /* true: we monitor pid; false: pid monitors us */
 } TbMon;
 
+/* The list forms serve ports too (their links and monitors live in TbPort). */
+bool tb_link_list_add(TbLink **list, Term pid);
+bool tb_link_list_remove(TbLink **list, Term pid);
+void tb_mon_list_add(TbMon **list, const uint32_t ref[3], Term pid, Term name, bool origin);
 bool tb_link_add(TbProcess *p, Term pid);         /* false if already linked */
 bool tb_link_remove(TbProcess *p, Term pid);      /* false if not linked */
 void tb_mon_add(TbProcess *p, const uint32_t ref[3], Term pid, Term name, bool origin);

@@ -4,7 +4,6 @@
 #include "ets.h"
 #include "../emu/gc.h"
 #include "../emu/binary.h"
-#include "../emu/resource.h"
 #include "../emu/map.h"
 #include "../emu/msg.h"
 #include "../emu/ptab.h"
@@ -17,95 +16,8 @@
 
 /* ================= objects ================= */
 
-typedef struct { Term *v, small[64]; UWord n, cap; } Stack;
-static void push(Stack *s, Term t) {
-    if (s->n == s->cap) {
-        s->cap *= 2;
-        if (s->v == s->small) { s->v = malloc(s->cap * sizeof(Term)); if (s->v) memcpy(s->v, s->small, sizeof s->small); }
-        else s->v = realloc(s->v, s->cap * sizeof(Term));
-        if (!s->v) abort();
-    }
-    s->v[s->n++] = t;
-}
-
-/* Size of everything reachable, literals included (ETS owns its copy). */
-static UWord size_all(Term t) {
-    UWord size = 0;
-    Stack st;
-    st.v = st.small; st.n = 0; st.cap = 64;
-    for (;;) {
-        if (is_list(t)) {
-            size += 2;
-            push(&st, CDR(list_val(t)));
-            t = CAR(list_val(t));
-            continue;
-        }
-        if (is_boxed(t)) {
-            Term *o = boxed_val(t);
-            UWord first, count;
-            size += tb_object_words(o);
-            tb_object_term_words(o, &first, &count);
-            for (UWord i = 0; i < count; i++) push(&st, o[first + i]);
-        }
-        if (st.n == 0) break;
-        t = st.v[--st.n];
-    }
-    if (st.v != st.small) free(st.v);
-    return size;
-}
-
-static Term copy_one(Term t, Term **hpp, TbProcBin **off_heap) {
-    Term *hp = *hpp;
-    if (is_list(t)) {
-        Term *c = list_val(t);
-        hp[0] = c[0];
-        hp[1] = c[1];
-        *hpp = hp + 2;
-        return make_list(hp);
-    }
-    if (is_boxed(t)) {
-        Term *o = boxed_val(t);
-        UWord w = tb_object_words(o);
-        memcpy(hp, o, w * sizeof(Term));
-        if (header_sub(*o) == HDR_SUB_REFC_BIN) {
-            TbProcBin *pb = (TbProcBin *)hp;
-            tb_binary_ref(pb->val);
-            pb->flags = 0;                 /* a stored copy is never appended to */
-            pb->next = *off_heap;
-            *off_heap = pb;
-        } else if (is_magic_ref_header(*o)) {
-            TbMagicRef *m = (TbMagicRef *)hp;  /* a NIF resource: the table keeps it alive */
-            tb_resource_keep(m->res);
-            m->next = *off_heap;
-            *off_heap = (TbProcBin *)m;
-        }
-        *hpp = hp + w;
-        return make_boxed(hp);
-    }
-    return t;
-}
-
-/* Cheney-style: scan the copy, copying what its words point to. */
-static Term copy_all(Term t, Term **hpp, TbProcBin **off_heap) {
-    Term *start = *hpp;
-    Term res = copy_one(t, hpp, off_heap);
-    for (Term *scan = start; scan < *hpp;) {
-        Term w = *scan;
-        if (is_header(w)) {
-            UWord first, count;
-            tb_object_term_words(scan, &first, &count);
-            for (UWord i = 0; i < count; i++) scan[first + i] = copy_one(scan[first + i], hpp, off_heap);
-            scan += tb_object_words(scan);
-        } else {
-            *scan = copy_one(w, hpp, off_heap);
-            scan++;
-        }
-    }
-    return res;
-}
-
 TbEtsObj *tb_ets_obj_new(Term t) {
-    UWord w = is_immed(t) ? 0 : size_all(t);
+    UWord w = is_immed(t) ? 0 : tb_size_object_owned(t);
     TbEtsObj *o = malloc(sizeof *o + w * sizeof(Term));
     if (!o) abort();
     o->link[0] = o->link[1] = NULL;
@@ -117,7 +29,7 @@ TbEtsObj *tb_ets_obj_new(Term t) {
     o->off_heap = NULL;
     o->words = w;
     Term *hp = o->data;
-    o->term = w ? copy_all(t, &hp, &o->off_heap) : t;
+    o->term = w ? tb_copy_object_owned(t, &hp, &o->off_heap) : t;
     return o;
 }
 
