@@ -14,9 +14,7 @@ xterm's auto-margin, CR, LF, BS, BEL, ESC[nA/B/C/D/K).  Nothing here needs
 a terminal of its own: make check runs it without one.  Every wait has a
 timeout, so it never hangs.
 
-Usage: pty.py [TBEAM]   (default ./tbeam).  Exit 0 when all pass; 77 (skip)
-without the pty module.  A session that needs what tbeam does not have yet
-is skipped with a message (see needs_* below)."""
+Usage: pty.py [TBEAM]   (default ./tbeam).  Exit 0 when all pass."""
 import os, sys, time, select, struct, fcntl, termios, signal, subprocess
 
 TBEAM = sys.argv[1] if len(sys.argv) > 1 else "./tbeam"
@@ -281,16 +279,7 @@ def s_switch(s):
     s.finish(0)
 
 
-def needs_break_ignored():
-    """user_drv's ^G menu asks erlang:system_info(break_ignored)."""
-    r = subprocess.run([TBEAM, "-noshell", "-eval",
-                        "erlang:display(catch erlang:system_info(break_ignored)), halt()."],
-                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
-    return None if r.stdout.strip() in (b"false", b"true") else \
-        "erlang:system_info(break_ignored) is missing in tbeam"
-
-
-SESSIONS = [("basic", s_basic, None), ("break", s_break, None), ("switch", s_switch, needs_break_ignored)]
+SESSIONS = [("basic", s_basic), ("break", s_break), ("switch", s_switch)]
 
 
 def after_banner(raw):
@@ -319,16 +308,12 @@ def run(cmd, body):
 
 def main():
     fails = 0
-    for name, body, need in SESSIONS:
+    for name, body in SESSIONS:
         try:
             ref = run(["erl"], body)
         except Failure as e:
             print("FAIL: shell/pty %s: the expectations do not hold on erl: %s" % (name, e))
             fails += 1
-            continue
-        why = need() if need else None
-        if why:
-            print("SKIP: shell/pty %s on tbeam: %s" % (name, why))
             continue
         try:
             got = run([TBEAM], body)
